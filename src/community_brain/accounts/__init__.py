@@ -1,0 +1,1 @@
+"""Organisations, people, roles and scopes; who may see and do what."""

@@ -1,0 +1,16 @@
+"""Which parts of the navigation the signed-in user may use."""
+
+from community_brain.accounts.permissions import IMPORT, VIEW, Kind, access_for
+
+
+def nav(request):
+    user = getattr(request, "user", None)
+    access = access_for(user)
+    return {
+        "access": access,
+        "nav": {
+            "register": access.allows(Kind.PLACES, VIEW),
+            "personal": access.allows(Kind.PERSONAL, VIEW),
+            "import": access.allows(Kind.PERSONAL, IMPORT),
+        },
+    }

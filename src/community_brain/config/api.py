@@ -1,0 +1,24 @@
+"""The HTTP API under /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+
+from ninja import NinjaAPI
+
+from community_brain import __version__
+from community_brain.accounts.api import router as accounts_router
+from community_brain.core.api import AUTH, install_error_handlers
+from community_brain.places.api import router as places_router
+
+api = NinjaAPI(
+    title="Community Brain API",
+    version=__version__,
+    description=(
+        "The register, organisations and (as modules land) cases, devices, gates, duty items "
+        "and inspections. Authenticate with `Authorization: Bearer <token>` "
+        "(`brain api-token USERNAME` prints one). Lists answer `{items, count}` and take "
+        "`limit`/`offset`. Errors answer JSON: `{detail, errors: {field: [messages]}}`."
+    ),
+    auth=AUTH,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/", accounts_router)
+api.add_router("/", places_router)

@@ -1,0 +1,23 @@
+"""The URL map: pages, the API under /api/v1/, the admin, health."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from community_brain.accounts import views as account_views
+from community_brain.config.api import api
+from community_brain.core import views as core_views
+
+admin.site.site_header = "社区大脑 · 后台管理"
+admin.site.site_title = "社区大脑"
+admin.site.index_title = "后台管理"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", account_views.home, name="home"),
+    path("accounts/", include("community_brain.accounts.urls")),
+    path("register/", include("community_brain.places.urls")),
+    path("imports/", include("community_brain.core.imports_urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,87 @@
+"""Shared fixtures. The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL
+is set; REQUIRE_SERVICES=1 turns every skip for a missing service into a failure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def service_missing(what: str) -> None:
+    """Skip — or, in CI, fail — when a service the test needs is absent."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but not available")
+    pytest.skip(f"{what} not available")
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings, tmp_path):
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "imports", "notify"],
+        }
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def world(db):
+    from community_brain.testing import make_world
+
+    return make_world()
+
+
+@pytest.fixture
+def login(client):
+    from community_brain.testing import PASSWORD
+
+    def do(user):
+        client.logout()
+        if user is not None:
+            assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return do
+
+
+@pytest.fixture
+def api_client(db):
+    """A client that sends a bearer token for the given user."""
+    from django.test import Client
+
+    from community_brain.accounts.models import ApiToken
+
+    def make(user):
+        if user is None:
+            return Client()
+        _token, raw = ApiToken.issue(user)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    path = (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+    if not path:
+        service_missing("chromium")
+    return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations(django_db_blocker):
+    from django.core.management import call_command
+
+    call_command("compile_translations", verbosity=0)

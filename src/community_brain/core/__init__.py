@@ -1,0 +1,1 @@
+"""Shared foundations: base models, the audit log, encryption, masking, Chinese identifiers."""

@@ -1,0 +1,16 @@
+"""``brain seed-demo``: seed the demo community (safe to run again)."""
+
+from django.core.management.base import BaseCommand
+
+from community_brain.core.context import acting
+from community_brain.demo import register
+
+
+class Command(BaseCommand):
+    help = "Seed the Qiancheng demo community. Running it again adds nothing twice."
+
+    def handle(self, *args, **options):
+        with acting("cli"):
+            created = register.seed(stdout=self.stdout)
+        if not created:
+            self.stdout.write("The demo register is already seeded.\n")

@@ -1,0 +1,1 @@
+"""The register (登记): community → compound → building → household → resident; shops; grids."""
