@@ -85,3 +85,39 @@ def _compiled_translations(django_db_blocker):
     from django.core.management import call_command
 
     call_command("compile_translations", verbosity=0)
+
+
+@pytest.fixture
+def browser(chromium_path, monkeypatch):
+    """Headless Chromium driven by Playwright; screenshots go to test-artifacts/."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        service_missing("playwright")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=chromium_path,
+            args=["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def live_world(transactional_db):
+    from community_brain.testing import make_world
+
+    return make_world()
+
+
+def artifacts_dir():
+    from pathlib import Path
+
+    path = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -64,3 +64,24 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(self), microphone=(), geolocation=(self)"
         )
         return response
+
+
+class LanguageMiddleware:
+    """Chinese unless the user chose otherwise: the language cookie set by the switch wins,
+    the browser's Accept-Language does not (a Chinese office's machines often say en-US)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Vary", "Cookie")
+        return response

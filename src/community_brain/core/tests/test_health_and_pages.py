@@ -55,3 +55,9 @@ def test_settings_read_secrets_from_files(tmp_path, monkeypatch):
     monkeypatch.setenv("FLAG", "maybe")
     with pytest.raises(ConfigError, match="FLAG"):
         env_bool("FLAG")
+
+
+@pytest.mark.django_db
+def test_chinese_even_when_the_browser_asks_for_english(client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in page
