@@ -39,8 +39,11 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
-    print(f"# database: {connection.vendor} ({os.environ['DATABASE_URL'].split('@')[-1]}); "
-          f"cores: {os.cpu_count()}", flush=True)
+    print(
+        f"# database: {connection.vendor} ({os.environ['DATABASE_URL'].split('@')[-1]}); "
+        f"cores: {os.cpu_count()}",
+        flush=True,
+    )
     names = sys.argv[1:] or BENCHMARKS
     for name in names:
         started = time.perf_counter()

@@ -23,8 +23,9 @@ def _workbook(rng) -> tuple[bytes, list]:
     buildings = list(Building.objects.select_related("compound").order_by("id"))
     book = Workbook(write_only=True)
     sheet = book.create_sheet("居民")
-    sheet.append(["小区", "楼栋", "单元", "房号", "姓名", "性别", "身份证号", "手机号", "与户主关系",
-                  "标签"])
+    sheet.append(
+        ["小区", "楼栋", "单元", "房号", "姓名", "性别", "身份证号", "手机号", "与户主关系", "标签"]
+    )
     rows, used = [], set()
     for i in range(ROWS):
         b = buildings[i % len(buildings)]
@@ -32,15 +33,25 @@ def _workbook(rng) -> tuple[bytes, list]:
         gender = "男" if i % 2 else "女"
         year = rng.randint(1940, 2020)
         while True:
-            first = f"370303{year}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}" \
-                    f"{rng.randrange(500) * 2 + (i % 2):03d}"
+            first = (
+                f"370303{year}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+                f"{rng.randrange(500) * 2 + (i % 2):03d}"
+            )
             if first not in used:
                 used.add(first)
                 break
-        row = [b.compound.name, str(b.number), "1", room,
-               person_name(rng, "M" if i % 2 else "F", year), gender,
-               first + id_check_digit(first), f"150{rng.randrange(10**8):08d}",
-               "户主" if i % 3 == 0 else "子女", "志愿者" if i % 17 == 0 else ""]
+        row = [
+            b.compound.name,
+            str(b.number),
+            "1",
+            room,
+            person_name(rng, "M" if i % 2 else "F", year),
+            gender,
+            first + id_check_digit(first),
+            f"150{rng.randrange(10**8):08d}",
+            "户主" if i % 3 == 0 else "子女",
+            "志愿者" if i % 17 == 0 else "",
+        ]
         sheet.append(row)
         rows.append(row)
     out = io.BytesIO()
@@ -57,9 +68,12 @@ def _baseline(content: bytes) -> float:
     community = Community.objects.get(code="QC")
     started = time.perf_counter()
     sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
-    objs = [Resident(community=community, name=r[4], gender="M", id_number=r[6],
-                     phone=r[7], relation="other")
-            for r in sheet.iter_rows(min_row=2, values_only=True)]
+    objs = [
+        Resident(
+            community=community, name=r[4], gender="M", id_number=r[6], phone=r[7], relation="other"
+        )
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    ]
     Resident.objects.bulk_create(objs, batch_size=1000)
     elapsed = time.perf_counter() - started
     Resident.objects.filter(pk__in=[o.pk for o in objs]).delete()
@@ -81,8 +95,9 @@ def run() -> None:
     baseline = _baseline(content)
 
     started = time.perf_counter()
-    job = importing.start(by=staff, kind="places.residents",
-                          upload=SimpleUploadedFile("10k.xlsx", content))
+    job = importing.start(
+        by=staff, kind="places.residents", upload=SimpleUploadedFile("10k.xlsx", content)
+    )
     importing.validate_job(job.pk)
     checked = time.perf_counter() - started
     job.refresh_from_db()

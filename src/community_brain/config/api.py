@@ -1,13 +1,22 @@
 """The HTTP API under /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
 
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from community_brain import __version__
 from community_brain.accounts.api import router as accounts_router
 from community_brain.core.api import AUTH, install_error_handlers
 from community_brain.places.api import router as places_router
 
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Chinese text as UTF-8, not \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
     title="Community Brain API",
     version=__version__,
     description=(

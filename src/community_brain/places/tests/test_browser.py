@@ -50,8 +50,9 @@ def test_staff_browse_search_and_register_a_member(live_server, live_world, brow
 
 
 def test_grid_worker_on_a_phone(live_server, live_world, browser):
-    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN",
-                            is_mobile=True, has_touch=True)
+    page = browser.new_page(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True
+    )
     base = live_server.url
     _sign_in(page, base, "grid")
     body = page.inner_text("body")
