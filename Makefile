@@ -45,7 +45,7 @@ test-sqlite: setup
 
 # Runs when PostgreSQL answers; with REQUIRE_SERVICES=1 (CI) its absence is a failure.
 test-postgres: setup
-	@if $(VENV)/bin/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	@if $(VENV)/bin/python -c "import psycopg,sys; psycopg.connect('$(dir $(PG_TEST_URL))postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "→ the suite again on PostgreSQL"; DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -q; \
 	elif [ "$$REQUIRE_SERVICES" = "1" ]; then echo "PostgreSQL is required but not reachable at $(PG_TEST_URL)"; exit 1; \
 	else echo "→ PostgreSQL not reachable at $(PG_TEST_URL): skipped (set REQUIRE_SERVICES=1 to fail instead)"; fi
