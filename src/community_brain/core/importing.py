@@ -24,6 +24,22 @@ from community_brain.core.errors import IllegalTransition
 from community_brain.core.models import ImportJob
 
 MAX_STORED_ERRORS = 2000
+
+
+def summary_labels() -> dict[str, str]:
+    """Readable names for the figures handlers put in a job's summary."""
+    return {
+        "rows": _("rows"),
+        "residents": _("residents"),
+        "households": _("households"),
+        "shops": _("shops"),
+        "new_households": _("new households"),
+        "created_residents": _("residents created"),
+        "created_households": _("households created"),
+        "created_shops": _("shops created"),
+    }
+
+
 PROGRESS_EVERY = 250
 
 
@@ -244,7 +260,8 @@ def commit_job(job_id: int) -> ImportJob:
     """Check again (the register may have changed since the dry run), then write every row
     in one transaction — or, if anything is wrong now, nothing."""
     job = ImportJob.objects.get(pk=job_id)
-    _move(job, ImportJob.Status.IMPORTING, processed_rows=0)
+    if job.status != ImportJob.Status.IMPORTING:  # confirm() moves it; direct calls need not
+        _move(job, ImportJob.Status.IMPORTING, processed_rows=0)
     handler = handler_for(job.kind)
     try:
         checked = _check(job)
@@ -340,6 +357,8 @@ def confirm(*, by, job: ImportJob) -> ImportJob:
             "__all__", _("Only a file checked without errors can be imported.")
         )
     with transaction.atomic():
+        # Importing from now on, so the page keeps polling until the worker is done.
+        _move(job, ImportJob.Status.IMPORTING, processed_rows=0)
         audit.record("import.confirm", job, actor=by, summary=job.original_name)
         transaction.on_commit(lambda: commit_import.enqueue(job.pk))
     return job

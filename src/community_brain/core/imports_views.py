@@ -54,7 +54,10 @@ def import_detail(request, pk):
         if request.headers.get("HX-Request")
         else "core/import_detail.html"
     )
-    return render(request, template, {"job": job, "handler": handler, "labels": labels})
+    summary = [(importing.summary_labels().get(k, k), v) for k, v in job.summary.items()]
+    return render(
+        request, template, {"job": job, "handler": handler, "labels": labels, "summary": summary}
+    )
 
 
 @login_required

@@ -259,8 +259,15 @@ def test_upload_page_checks_in_the_background_and_shows_progress(
     assert response["Location"] == f"/imports/{job.pk}/"
     page = client.get(f"/imports/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert 'role="progressbar"' in page and "100%" in page
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False) as queued:
         client.post(f"/imports/{job.pk}/confirm/")
+    # until the worker takes it, the page says "importing" and keeps polling
+    page = client.get(f"/imports/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" in page
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.IMPORTING
+    for callback in queued:
+        callback()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
 
