@@ -5,7 +5,9 @@ from ninja.renderers import JSONRenderer
 
 from community_brain import __version__
 from community_brain.accounts.api import router as accounts_router
+from community_brain.cases.api import router as cases_router
 from community_brain.core.api import AUTH, install_error_handlers
+from community_brain.notify.api import router as notify_router
 from community_brain.places.api import router as places_router
 
 
@@ -31,3 +33,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/", places_router)
+api.add_router("/", cases_router)
+api.add_router("/", notify_router)

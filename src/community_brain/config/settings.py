@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "community_brain.core",
     "community_brain.accounts",
     "community_brain.places",
+    "community_brain.notify",
+    "community_brain.cases",
     "community_brain.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -91,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "community_brain.core.context_processors.brain",
                 "community_brain.accounts.context_processors.nav",
+                "community_brain.notify.context_processors.inbox",
             ],
         },
     }

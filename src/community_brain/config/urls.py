@@ -19,5 +19,7 @@ urlpatterns = [
     path("accounts/", include("community_brain.accounts.urls")),
     path("register/", include("community_brain.places.urls")),
     path("imports/", include("community_brain.core.imports_urls")),
+    path("cases/", include("community_brain.cases.urls")),
+    path("notices/", include("community_brain.notify.urls")),
     path("admin/", admin.site.urls),
 ]

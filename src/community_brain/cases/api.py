@@ -1,0 +1,5 @@
+"""API of the cases app."""
+
+from ninja import Router
+
+router = Router(tags=["cases"])

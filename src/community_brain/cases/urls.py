@@ -1,0 +1,4 @@
+"""Pages of the cases app."""
+
+app_name = "cases"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Notifications: the outbox, channels, the on-call rota and escalation."""

@@ -1,0 +1,10 @@
+"""App configuration for notifications."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotifyConfig(AppConfig):
+    name = "community_brain.notify"
+    label = "notify"
+    verbose_name = _("Notifications")

@@ -1,0 +1,4 @@
+"""Pages of the notify app."""
+
+app_name = "notify"
+urlpatterns: list = []
