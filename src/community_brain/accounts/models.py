@@ -239,3 +239,25 @@ class ApiToken(models.Model):
         raw = cls.PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_hash=_hash_token(raw), hint=raw[-6:])
         return token, raw
+
+
+class PhoneVerification(models.Model):
+    """A one-time code sent to a phone, so residents can report and follow cases without an
+    account. Only a hash of the code is kept."""
+
+    phone = models.CharField(_("phone"), max_length=20, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    purpose = models.CharField(_("purpose"), max_length=32, default="report")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    ip = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("phone verification")
+        verbose_name_plural = _("phone verifications")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.phone[:3]}****{self.phone[-4:]} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,8 +1,11 @@
-"""Back office: the audit log (read-only) and imports."""
+"""Back office: the audit log (read-only), imports and the working calendar (工作日历)."""
 
 from django.contrib import admin
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
-from community_brain.core.models import AuditLog, ImportJob
+from community_brain.core import workdays
+from community_brain.core.models import AuditLog, ImportJob, WorkCalendarDay, WorkCalendarYear
 
 
 @admin.register(AuditLog)
@@ -37,3 +40,44 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class CalendarYearFilter(admin.SimpleListFilter):
+    """Filter calendar days by the year they fall in (newest first)."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates("date", "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(date__year=int(self.value()))
+        return queryset
+
+
+@admin.register(WorkCalendarDay)
+class WorkCalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "weekday", "kind", "name", "note"]
+    list_filter = [CalendarYearFilter, "kind"]
+    search_fields = ["name", "note"]
+    date_hierarchy = "date"
+    ordering = ["date"]
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj):
+        return date_format(obj.date, "l")
+
+
+@admin.register(WorkCalendarYear)
+class WorkCalendarYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "published", "in_library", "source"]
+    list_filter = ["published"]
+    search_fields = ["year", "source", "note"]
+    ordering = ["-year"]
+
+    @admin.display(description=_("known to the holiday library"), boolean=True)
+    def in_library(self, obj):
+        return workdays.library_covers(obj.year)

@@ -1,6 +1,7 @@
 """App configuration for the shared core."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,16 @@ class CoreConfig(AppConfig):
     name = "community_brain.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from community_brain.core import workdays
+        from community_brain.core.models import WorkCalendarDay, WorkCalendarYear
+
+        # Keep the working-day cache in step with the table it is built from.
+        for model in (WorkCalendarDay, WorkCalendarYear):
+            for name, signal in (("save", post_save), ("delete", post_delete)):
+                signal.connect(
+                    workdays.calendar_changed,
+                    sender=model,
+                    dispatch_uid=f"workcalendar-{name}-{model.__name__}",
+                )

@@ -21,3 +21,75 @@ def bar(labels: list[str], values: list[int], *, color: str = RED) -> dict:
             }
         ],
     }
+
+
+PALETTE = ["#c8161d", "#1565c0", "#2e7d32", "#ed6c02", "#6a1b9a", "#00838f", "#8d6e63"]
+
+
+def lines(
+    labels: list[str],
+    series: dict[str, list],
+    *,
+    percent: bool = False,
+    bars: dict[str, list] | None = None,
+) -> dict:
+    """Trend lines (optionally over bars on a second axis)."""
+    out = [
+        {
+            "type": "line",
+            "name": name,
+            "data": values,
+            "smooth": True,
+            "connectNulls": True,
+            "itemStyle": {"color": PALETTE[i % len(PALETTE)]},
+        }
+        for i, (name, values) in enumerate(series.items())
+    ]
+    y_axes = [
+        {
+            "type": "value",
+            "max": 100 if percent else None,
+            "min": 0,
+            "axisLabel": {"formatter": "{value}%" if percent else "{value}"},
+        }
+    ]
+    if bars:
+        y_axes.append({"type": "value", "minInterval": 1, "splitLine": {"show": False}})
+        out += [
+            {
+                "type": "bar",
+                "name": name,
+                "data": values,
+                "yAxisIndex": 1,
+                "itemStyle": {"color": "#cfd8dc"},
+                "barMaxWidth": 18,
+            }
+            for name, values in bars.items()
+        ]
+    return {
+        "animation": False,
+        "grid": {"left": 48, "right": 48 if bars else 16, "top": 36, "bottom": 30},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0},
+        "xAxis": {"type": "category", "data": labels},
+        "yAxis": y_axes,
+        "series": out,
+    }
+
+
+def pie(items: list[tuple[str, int]]) -> dict:
+    return {
+        "animation": False,
+        "tooltip": {"trigger": "item", "formatter": "{b}: {c} ({d}%)"},
+        "legend": {"bottom": 0},
+        "color": PALETTE,
+        "series": [
+            {
+                "type": "pie",
+                "radius": ["35%", "65%"],
+                "center": ["50%", "45%"],
+                "data": [{"name": n, "value": v} for n, v in items],
+                "label": {"formatter": "{b}\n{c}"},
+            }
+        ],
+    }

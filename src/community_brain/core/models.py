@@ -1,8 +1,12 @@
-"""Base model classes and the append-only audit log (审计日志)."""
+"""Base model classes, the append-only audit log (审计日志), imports and the working calendar
+(工作日历)."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -120,3 +124,68 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in {self.Status.UPLOADED, self.Status.VALIDATING, self.Status.IMPORTING}
+
+
+class WorkCalendarDay(TimeStampedModel):
+    """One day of the official schedule (工作日历) that overrides the holiday library: a day
+    off (放假) on a weekday or a holiday, or a swapped working day (调休上班) on a weekend."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("day off")
+        WORKDAY = "workday", _("swapped working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(
+        _("name"),
+        max_length=50,
+        blank=True,
+        help_text=_("The holiday it belongs to, as in the notice, e.g. National Day."),
+    )
+    note = models.CharField(_("notes"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("working-calendar day")
+        verbose_name_plural = _("working-calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".rstrip()
+
+    def clean(self):
+        super().clean()
+        is_date = isinstance(self.date, datetime.date)  # not yet, if the date did not parse
+        if self.kind == self.Kind.WORKDAY and is_date and self.date.weekday() < 5:
+            raise ValidationError(
+                {"kind": _("A swapped working day must fall on a Saturday or a Sunday.")}
+            )
+
+
+class WorkCalendarYear(TimeStampedModel):
+    """A year of the working calendar: whether its official schedule (国务院办公厅关于…部分节假日
+    安排的通知) has been entered in full, and from which notice."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_(
+            "Tick when this year's official schedule has been entered in full. Until then, "
+            "deadlines that reach this year count weekends only and are flagged for review."
+        ),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("The notice the schedule comes from: its title and number."),
+    )
+    note = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("working-calendar year")
+        verbose_name_plural = _("working-calendar years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)

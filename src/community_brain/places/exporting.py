@@ -2,48 +2,14 @@
 
 from __future__ import annotations
 
-import io
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from community_brain.accounts.permissions import EXPORT, Kind, access_for
 from community_brain.core import audit
+from community_brain.core.spreadsheets import download, workbook
 from community_brain.places import queries
 from community_brain.places.models import Household, Resident, Shop
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _workbook(title: str, header: list[str], rows) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    bold = Font(bold=True)
-    from openpyxl.cell import WriteOnlyCell
-
-    cells = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _response(content: bytes, stem: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    name = f"{stem}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
 
 
 def _require_export(user, kind):
@@ -89,11 +55,11 @@ def export_residents(request):
         "标签",
         "状态",
     ]
-    content = _workbook("居民", header, rows)
+    content = workbook("居民", header, rows)
     audit.record(
         "register.export", actor=request.user, summary="residents", data={"filters": applied}
     )
-    return _response(content, "居民")
+    return download(content, "居民")
 
 
 @login_required
@@ -119,11 +85,11 @@ def export_households(request):
         for h in qs.order_by("address").iterator(chunk_size=2000)
     )
     header = ["户号", "小区", "楼栋", "单元", "楼层", "房号", "户主", "人数", "产权", "状态"]
-    content = _workbook("住户", header, rows)
+    content = workbook("住户", header, rows)
     audit.record(
         "register.export", actor=request.user, summary="households", data={"filters": applied}
     )
-    return _response(content, "住户")
+    return download(content, "住户")
 
 
 @login_required
@@ -162,6 +128,6 @@ def export_shops(request):
         "开业日期",
         "状态",
     ]
-    content = _workbook("商铺", header, rows)
+    content = workbook("商铺", header, rows)
     audit.record("register.export", actor=request.user, summary="shops", data={"filters": applied})
-    return _response(content, "商铺")
+    return download(content, "商铺")

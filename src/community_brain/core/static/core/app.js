@@ -21,6 +21,15 @@
       window.addEventListener("resize", function () { el._chart.resize(); });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { drawCharts(); });
+  // A form that must not be submitted twice carries a token the server remembers.
+  function fillTokens() {
+    document.querySelectorAll("input[data-client-token]").forEach(function (el) {
+      if (!el.value) {
+        el.value = (window.crypto && window.crypto.randomUUID) ? window.crypto.randomUUID()
+          : String(Date.now()) + Math.random().toString(16).slice(2);
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(); fillTokens(); });
   document.addEventListener("htmx:afterSwap", function (e) { drawCharts(e.target); });
 })();
