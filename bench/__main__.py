@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ["import_residents"]
+BENCHMARKS = ["import_residents", "cases_api", "ledger_page", "notify_webhook"]
 
 
 def _bench_database() -> str:

@@ -151,3 +151,73 @@ def make_world() -> World:
             **scope,
         )
     return w
+
+
+def make_case_setup(w: World) -> dict:
+    """Categories with service levels and routing rules for the test world."""
+    from community_brain.cases.choices import RouteTarget
+    from community_brain.cases.models import Category, RoutingRule
+
+    cats = {}
+    cats["property"] = Category.objects.create(
+        code="property", name="物业服务", respond_hours=24, resolve_workdays=5
+    )
+    cats["repair"] = Category.objects.create(
+        code="property-repair",
+        name="维修不及时",
+        parent=cats["property"],
+        respond_hours=24,
+        resolve_workdays=5,
+    )
+    cats["dispute"] = Category.objects.create(
+        code="dispute", name="邻里纠纷", respond_hours=24, resolve_workdays=3
+    )
+    cats["noise"] = Category.objects.create(
+        code="dispute-noise", name="噪音扰民", parent=cats["dispute"], resolve_workdays=3
+    )
+    cats["road"] = Category.objects.create(
+        code="road", name="道路破损", respond_hours=48, resolve_workdays=10
+    )
+    RoutingRule.objects.create(
+        category=cats["property"], target=RouteTarget.PROPERTY_COMPANY, order=10
+    )
+    RoutingRule.objects.create(
+        category=cats["dispute"],
+        target=RouteTarget.ORGANISATION,
+        organisation=w.orgs["committee"],
+        order=20,
+    )
+    RoutingRule.objects.create(
+        category=cats["road"],
+        target=RouteTarget.ORGANISATION,
+        organisation=w.orgs["dept"],
+        order=30,
+    )
+    return cats
+
+
+def report_case(
+    w: World,
+    cats: dict,
+    *,
+    by="staff",
+    category="repair",
+    compound="a",
+    building=None,
+    source="staff",
+    title="楼道灯坏了很久",
+    **extra,
+):
+    from community_brain.cases import services
+
+    data = {
+        "title": title,
+        "category": cats[category].pk,
+        "compound": w.compounds[compound].pk if compound else "",
+        "description": "晚上很黑，老人上下楼不安全。",
+        **extra,
+    }
+    if building:
+        data["building"] = w.buildings[building].pk
+    user = w.users[by] if by else None
+    return services.report(by=user, data=data, source=source)

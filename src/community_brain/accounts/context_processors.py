@@ -12,5 +12,7 @@ def nav(request):
             "register": access.allows(Kind.PLACES, VIEW),
             "personal": access.allows(Kind.PERSONAL, VIEW),
             "import": access.allows(Kind.PERSONAL, IMPORT),
+            "cases": access.allows(Kind.CASES, VIEW),
+            "diary": access.has_role("grid_worker", "community_staff"),
         },
     }

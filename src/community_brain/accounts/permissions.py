@@ -47,6 +47,9 @@ class ScopePaths(NamedTuple):
     compound: str | None = None
     grid: str | None = None
     household: str | None = None
+    # Where a row names the organisations responsible for it (cases): an organisation-wide
+    # membership then reaches the rows given to the organisation, not every row of its places.
+    organisation: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,11 @@ def _compute_access(user) -> Access:
 
 
 def grant_q(grant: Grant, paths: ScopePaths) -> Q | None:
+    if paths.organisation and grant.level == Level.ORGANISATION and grant.organisation_id:
+        q = Q()
+        for path in paths.organisation:
+            q |= Q(**{path: grant.organisation_id})
+        return q
     direct = {
         Level.COMMUNITY: paths.community,
         Level.COMPOUND: paths.compound,
@@ -197,6 +205,13 @@ class ScopedQuerySet(models.QuerySet):
         access = access_for(user)
         if access.is_admin:
             return self
+        q = self.scope_q(access, action)
+        own = self.own_q(user, action) if access.user_id else None
+        if own is not None:
+            q = own if q is None else q | own
+        return self.none() if q is None else self.filter(q)
+
+    def scope_q(self, access: Access, action: str) -> Q | None:
         q = None
         for grant in access.grants:
             if not role_allows(grant.role, self.scope_kind, action):
@@ -204,7 +219,11 @@ class ScopedQuerySet(models.QuerySet):
             part = grant_q(grant, self.scope_paths)
             if part is not None:
                 q = part if q is None else q | part
-        return self.none() if q is None else self.filter(q)
+        return q
+
+    def own_q(self, user, action: str) -> Q | None:
+        """Rows that are the user's own whatever their role (e.g. cases they reported)."""
+        return None
 
     def visible_to(self, user):
         return self.restrict(user, VIEW)

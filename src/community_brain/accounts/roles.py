@@ -43,9 +43,13 @@ class Kind:
     PERSONAL = "personal"  # residents, households
     PLACES = "places"  # communities, compounds, buildings, grids, shops
     ORGANISATIONS = "organisations"
+    CASES = "cases"  # the case ledger
 
 
 VIEW, CHANGE, IMPORT, EXPORT = "view", "change", "import", "export"
+# Case ledger actions: report a problem; dispatch (accept, assign, transfer, verify, close,
+# reject, approve extensions); handle (start, resolve, return, pause, ask for more time).
+REPORT, DISPATCH, HANDLE = "report", "dispatch", "handle"
 
 # What each role may do with each kind of data, within the scope of its membership.
 ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
@@ -53,26 +57,37 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         Kind.PERSONAL: frozenset({VIEW, CHANGE, IMPORT, EXPORT}),
         Kind.PLACES: frozenset({VIEW, CHANGE, IMPORT, EXPORT}),
         Kind.ORGANISATIONS: frozenset({VIEW}),
+        Kind.CASES: frozenset({VIEW, REPORT, DISPATCH, HANDLE, EXPORT}),
     },
     Role.GRID_WORKER: {
         Kind.PERSONAL: frozenset({VIEW, CHANGE}),
         Kind.PLACES: frozenset({VIEW}),
         Kind.ORGANISATIONS: frozenset({VIEW}),
+        Kind.CASES: frozenset({VIEW, REPORT}),
     },
     Role.PROPERTY_STAFF: {
         Kind.PERSONAL: frozenset({VIEW}),
         Kind.PLACES: frozenset({VIEW}),
         Kind.ORGANISATIONS: frozenset({VIEW}),
+        Kind.CASES: frozenset({VIEW, HANDLE, EXPORT}),
     },
     Role.DEPARTMENT_OFFICER: {
         Kind.PLACES: frozenset({VIEW}),
         Kind.ORGANISATIONS: frozenset({VIEW}),
+        Kind.CASES: frozenset({VIEW, HANDLE, EXPORT}),
     },
-    Role.INSPECTOR: {Kind.ORGANISATIONS: frozenset({VIEW})},
-    Role.CONTRACTOR: {Kind.ORGANISATIONS: frozenset({VIEW})},
+    Role.INSPECTOR: {
+        Kind.ORGANISATIONS: frozenset({VIEW}),
+        Kind.CASES: frozenset({VIEW, REPORT, DISPATCH}),
+    },
+    Role.CONTRACTOR: {
+        Kind.ORGANISATIONS: frozenset({VIEW}),
+        Kind.CASES: frozenset({VIEW, HANDLE}),
+    },
     Role.RESIDENT: {
         Kind.PERSONAL: frozenset({VIEW}),
         Kind.PLACES: frozenset({VIEW}),
+        Kind.CASES: frozenset({VIEW, REPORT}),
     },
 }
 

@@ -20,6 +20,8 @@ urlpatterns = [
     path("register/", include("community_brain.places.urls")),
     path("imports/", include("community_brain.core.imports_urls")),
     path("cases/", include("community_brain.cases.urls")),
+    path("open311/v2/", include("community_brain.cases.open311.urls")),
+    path("public/", include("community_brain.cases.public_urls")),
     path("notices/", include("community_brain.notify.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -61,6 +61,11 @@ SCHEDULE: tuple[Job, ...] = (
         every=timedelta(minutes=1),
     ),
     Job(
+        "cases.deadline_sweep",
+        "community_brain.cases.sweep.sweep",
+        every=timedelta(minutes=1),
+    ),
+    Job(
         "notify.daily_digest",
         "community_brain.notify.services.send_daily_digests",
         daily_at=time(8, 0),

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from community_brain.core.context import acting
-from community_brain.demo import register
+from community_brain.demo import cases, history, register
 
 
 class Command(BaseCommand):
@@ -12,5 +12,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with acting("cli"):
             created = register.seed(stdout=self.stdout)
+            cases.seed()
+            made = history.seed()
+            if made:
+                self.stdout.write(f"Seeded a year of cases: {made}.\n")
         if not created:
             self.stdout.write("The demo register is already seeded.\n")

@@ -1,0 +1,107 @@
+"""Forms of the case ledger; the services validate with them too."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from community_brain.cases import choices
+from community_brain.cases.models import Category
+from community_brain.core.identifiers import validate_phone
+from community_brain.places.models import Building, Compound, Household
+
+
+class CaseReportForm(forms.Form):
+    """What a report needs. A plain form (not a ModelForm): the service builds the case, so
+    no model validation runs twice and no extra queries are made."""
+
+    title = forms.CharField(label=_("title"), max_length=120)
+    description = forms.CharField(
+        label=_("description"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    category = forms.ModelChoiceField(label=_("category"), queryset=Category.objects.none())
+    request_type = forms.ChoiceField(
+        label=_("type of request"),
+        required=False,
+        choices=[("", "—"), *choices.RequestType.choices],
+    )
+    priority = forms.ChoiceField(
+        label=_("priority"), required=False, choices=[("", "—"), *choices.Priority.choices]
+    )
+    compound = forms.ModelChoiceField(
+        label=_("compound"), required=False, queryset=Compound.objects.select_related("community")
+    )
+    building = forms.ModelChoiceField(
+        label=_("building"),
+        required=False,
+        queryset=Building.objects.select_related("compound__community"),
+    )
+    household = forms.ModelChoiceField(
+        label=_("household"),
+        required=False,
+        queryset=Household.objects.select_related("building__compound__community"),
+    )
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+    lat = forms.FloatField(label=_("latitude"), required=False)
+    lng = forms.FloatField(label=_("longitude"), required=False)
+    reporter_name = forms.CharField(label=_("reporter's name"), max_length=50, required=False)
+    reporter_phone = forms.CharField(label=_("reporter's phone"), max_length=20, required=False)
+
+    FIELDS = (
+        "title",
+        "description",
+        "category",
+        "request_type",
+        "priority",
+        "compound",
+        "building",
+        "household",
+        "address",
+        "lat",
+        "lng",
+        "reporter_name",
+        "reporter_phone",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True).select_related(
+            "parent"
+        )
+        self.fields["household"].widget = forms.HiddenInput()
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if len(title) < 4:
+            raise forms.ValidationError(_("Say in a few words what the problem is."))
+        return title
+
+    def clean_reporter_phone(self):
+        raw = self.cleaned_data.get("reporter_phone", "")
+        return validate_phone(raw) if raw else ""
+
+    def clean(self):
+        data = super().clean()
+        data["request_type"] = data.get("request_type") or choices.RequestType.HELP
+        household, building = data.get("household"), data.get("building")
+        if household is not None:
+            if building is not None and household.building_id != building.pk:
+                self.add_error("household", _("This household is not in that building."))
+            data["building"] = building = household.building
+        if building is not None:
+            compound = data.get("compound")
+            if compound is not None and building.compound_id != compound.pk:
+                self.add_error("building", _("This building is not in that compound."))
+            data["compound"] = building.compound
+        for field, lo, hi in (("lat", -90, 90), ("lng", -180, 180)):
+            value = data.get(field)
+            if value is not None and not lo <= value <= hi:
+                self.add_error(
+                    field, _("Must lie between %(lo)s and %(hi)s.") % {"lo": lo, "hi": hi}
+                )
+        if not any(data.get(f) for f in ("compound", "address")) and data.get("lat") is None:
+            self.add_error("address", _("Say where: a compound, an address or a map point."))
+        return data

@@ -1,0 +1,145 @@
+"""Case events that tell people: assignment, transfer, return, deadline approaching, overdue,
+escalation, reopening, rating. Notices are queued in the caller's transaction and delivered
+after it commits (``notify.services.notify``); their idempotency keys make replays harmless."""
+
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+
+from django.db.models import Q
+
+from community_brain.accounts.models import User
+from community_brain.accounts.roles import Role
+
+HANDLER_ROLES = (
+    Role.PROPERTY_STAFF,
+    Role.DEPARTMENT_OFFICER,
+    Role.CONTRACTOR,
+    Role.COMMUNITY_STAFF,
+)
+
+
+def handlers_of(organisation) -> list[User]:
+    if organisation is None:
+        return []
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=organisation,
+            memberships__is_active=True,
+            memberships__role__in=HANDLER_ROLES,
+        ).distinct()
+    )
+
+
+def leaders_of(organisation) -> list[User]:
+    if organisation is None:
+        return []
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=organisation,
+            memberships__is_active=True,
+            memberships__is_leader=True,
+        ).distinct()
+    )
+
+
+def community_secretaries(community) -> list[User]:
+    return list(
+        User.objects.filter(
+            Q(memberships__community=community) | Q(memberships__organisation__community=community),
+            is_active=True,
+            memberships__is_active=True,
+            memberships__is_leader=True,
+            memberships__role=Role.COMMUNITY_STAFF,
+        ).distinct()
+    )
+
+
+_muted: contextvars.ContextVar[bool] = contextvars.ContextVar("case_notices_muted", default=False)
+
+
+@contextmanager
+def muted():
+    """No notices (seeding history, migrating old records)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def _payload(case, **extra) -> dict:
+    return {
+        "code": case.code,
+        "title": case.title,
+        "case_id": case.pk,
+        "status": case.status,
+        "deadline": case.resolve_by.isoformat() if case.resolve_by else "",
+        **extra,
+    }
+
+
+def send(case, template: str, recipients, *, key: str, urgent: bool = False, **extra) -> None:
+    from community_brain.notify.services import notify
+
+    people = {u.pk: u for u in recipients if u is not None}
+    if not people or _muted.get():
+        return
+    notify(
+        recipients=list(people.values()),
+        template=template,
+        payload=_payload(case, **extra),
+        urgent=urgent,
+        idempotency_key=f"case:{case.pk}:{key}",
+        related=case,
+    )
+
+
+def assigned(case, event) -> None:
+    people = [case.assignee] if case.assignee_id else handlers_of(case.organisation)
+    send(
+        case, "case.assigned", people, key=f"assigned:{event.pk}", urgent=case.priority == "urgent"
+    )
+
+
+def returned(case, event, reason: str) -> None:
+    send(
+        case,
+        "case.returned",
+        community_secretaries(case.community) or [],
+        key=f"returned:{event.pk}",
+        reason=reason,
+    )
+
+
+def reopened(case, event, reason: str) -> None:
+    people = [case.assignee] if case.assignee_id else handlers_of(case.organisation)
+    send(case, "case.reopened", people, key=f"reopened:{event.pk}", reason=reason)
+
+
+def rated(case, event) -> None:
+    people = handlers_of(case.organisation)
+    send(case, "case.rated", people, key=f"rated:{event.pk}", rating=case.rating)
+
+
+def due_soon(case) -> None:
+    people = [case.assignee] if case.assignee_id else handlers_of(case.organisation)
+    send(case, "case.deadline_near", people, key=f"due_soon:{case.resolve_by:%Y%m%d%H%M}")
+
+
+def overdue(case, level: int) -> None:
+    if level == 1:
+        people = leaders_of(case.organisation) or handlers_of(case.organisation)
+    else:
+        people = community_secretaries(case.community)
+    send(
+        case,
+        "case.overdue",
+        people,
+        key=f"overdue:{level}:{case.resolve_by:%Y%m%d%H%M}",
+        urgent=level > 1,
+        level=level,
+    )

@@ -1,0 +1,69 @@
+"""Routing (派单): category × place → the responsible organisation.
+
+The most specific active rule wins: one that names the category (or the nearest ancestor
+category) beats one for any category; one that names the compound beats one for anywhere;
+then the lower ``order``. A rule that points at "the compound's property company" is skipped
+when the case has no compound or the compound has none. Without any rule, the community
+committee takes the case.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from community_brain.accounts.models import Organisation
+from community_brain.accounts.roles import OrganisationKind
+from community_brain.cases.choices import RouteTarget
+from community_brain.cases.models import Category, RoutingRule
+
+
+def _ancestors(category: Category) -> list[int]:
+    ids, node = [], category
+    while node is not None:
+        ids.append(node.pk)
+        node = node.parent
+    return ids
+
+
+def _target(rule: RoutingRule, compound) -> Organisation | None:
+    if rule.target == RouteTarget.ORGANISATION:
+        return rule.organisation
+    if compound is None:
+        return None
+    if rule.target == RouteTarget.PROPERTY_COMPANY:
+        return compound.property_company
+    if rule.target == RouteTarget.DEVELOPER:
+        return compound.developer
+    return None
+
+
+def route(category: Category, compound=None, community=None) -> tuple[Organisation | None, str]:
+    """The responsible organisation and a sentence saying which rule chose it."""
+    lineage = _ancestors(category)
+    rules = (
+        RoutingRule.objects.filter(is_active=True)
+        .filter(Q(category_id__in=lineage) | Q(category__isnull=True))
+        .filter(
+            Q(compound=compound) | Q(compound__isnull=True)
+            if compound
+            else Q(compound__isnull=True)
+        )
+        .select_related("organisation", "category")
+    )
+
+    def rank(rule: RoutingRule):
+        depth = lineage.index(rule.category_id) if rule.category_id else len(lineage)
+        return (depth, 0 if rule.compound_id else 1, rule.order, rule.pk)
+
+    for rule in sorted(rules, key=rank):
+        organisation = _target(rule, compound)
+        if organisation is not None and organisation.is_active:
+            return organisation, f"rule #{rule.pk}: {rule}"
+    committee = (
+        Organisation.objects.filter(
+            kind=OrganisationKind.COMMUNITY_COMMITTEE, community=community, is_active=True
+        ).first()
+        if community
+        else None
+    )
+    return committee, "default: the community committee"

@@ -1,0 +1,124 @@
+"""Pieces shared by the case services: the timeline row, locking, rights, photos."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from community_brain.accounts.models import Membership
+from community_brain.accounts.permissions import access_for
+from community_brain.accounts.roles import DISPATCH, HANDLE, REPORT
+from community_brain.cases import machine
+from community_brain.cases.models import Case, CaseEvent, CasePhoto
+from community_brain.core import clock, context
+from community_brain.core.images import clean_image
+
+
+def now():
+    return clock.now()
+
+
+def actor_label(by) -> str:
+    if by is None or not getattr(by, "is_authenticated", False):
+        return ""
+    org = (
+        Membership.objects.filter(user=by, is_active=True, organisation__isnull=False)
+        .select_related("organisation")
+        .first()
+    )
+    return f"{org.organisation}·{by}" if org else str(by)
+
+
+def event(
+    case: Case,
+    kind: str,
+    by=None,
+    *,
+    from_status: str = "",
+    to_status: str = "",
+    message: str = "",
+    note: str = "",
+    public: bool = True,
+    data: dict | None = None,
+    at=None,
+) -> CaseEvent:
+    ctx = context.current()
+    extra = {"channel": ctx.channel}
+    if ctx.request_id:
+        extra["request_id"] = ctx.request_id
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        at=at or now(),
+        actor=by if getattr(by, "is_authenticated", False) else None,
+        actor_label=actor_label(by),
+        from_status=from_status,
+        to_status=to_status,
+        message=message[:1000],
+        note=note,
+        public=public,
+        data={**extra, **(data or {})},
+    )
+
+
+def locked(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def is_handler(user, case: Case) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if case.assignee_id == user.pk:
+        return True
+    orgs = set(case.participants.filter(active=True).values_list("organisation_id", flat=True))
+    if case.organisation_id:
+        orgs.add(case.organisation_id)
+    return Membership.objects.filter(user=user, is_active=True, organisation_id__in=orgs).exists()
+
+
+def can_dispatch(user, case: Case) -> bool:
+    return Case.objects.filter(pk=case.pk).restrict(user, DISPATCH).exists()
+
+
+def require_right(user, case: Case, action: str) -> None:
+    """The actor may take this action on this case."""
+    right = machine.who(action)
+    if access_for(user).is_admin:
+        return
+    if right == DISPATCH and can_dispatch(user, case):
+        return
+    if right == HANDLE and (is_handler(user, case) or can_dispatch(user, case)):
+        return
+    if right == REPORT and (
+        (user is not None and case.reporter_user_id == getattr(user, "pk", None))
+        or can_dispatch(user, case)
+    ):
+        return
+    raise PermissionDenied(f"not allowed to {action} case {case.code}")
+
+
+def add_photos(
+    case: Case,
+    uploads,
+    *,
+    stage: str,
+    by=None,
+    ev: CaseEvent | None = None,
+    keep_location: bool = False,
+) -> list[CasePhoto]:
+    photos = []
+    for upload in uploads or ():
+        clean = clean_image(upload, keep_location=keep_location)
+        photo = CasePhoto(
+            case=case,
+            event=ev,
+            stage=stage,
+            width=clean.width,
+            height=clean.height,
+            taken_lat=clean.lat,
+            taken_lng=clean.lng,
+            uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        photo.image.save(clean.file.name, clean.file, save=False)
+        photo.save()
+        photos.append(photo)
+    return photos
