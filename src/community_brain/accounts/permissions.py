@@ -9,9 +9,12 @@ compounds) falls back to the compounds, then the communities, that the grant rea
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -90,14 +93,39 @@ class Access:
 ANONYMOUS = Access(user_id=None, is_admin=False, grants=())
 
 
+# Grants are also kept per process for a few seconds, so a busy API client does not pay
+# five queries a request for them. A change to memberships, organisations or places in this
+# process forgets them at once (``forget_all_access``, wired in accounts.apps); other
+# processes notice within ``ACCESS_CACHE_SECONDS``. Keyed with date_joined as well as the
+# primary key, so a reused key never inherits another account's grants.
+_shared: dict[tuple, tuple[float, Access]] = {}
+_shared_lock = threading.Lock()
+
+
+def _ttl() -> float:
+    return float(getattr(settings, "ACCESS_CACHE_SECONDS", 10))
+
+
 def access_for(user) -> Access:
-    """The user's grants, computed once per user object (i.e. once per request)."""
+    """The user's grants, computed once per user object (i.e. once per request) and shared
+    between requests for ``ACCESS_CACHE_SECONDS``."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return ANONYMOUS
     cached = getattr(user, "_brain_access", None)
     if cached is not None:
         return cached
-    access = _compute_access(user)
+    key = (user.pk, getattr(user, "date_joined", None), bool(user.is_superuser))
+    now = time.monotonic()
+    hit = _shared.get(key)
+    if hit is not None and hit[0] > now:
+        access = hit[1]
+    else:
+        access = _compute_access(user)
+        if _ttl() > 0:
+            with _shared_lock:
+                if len(_shared) > 10_000:
+                    _shared.clear()
+                _shared[key] = (now + _ttl(), access)
     user._brain_access = access
     return access
 
@@ -105,6 +133,15 @@ def access_for(user) -> Access:
 def forget_access(user) -> None:
     if hasattr(user, "_brain_access"):
         del user._brain_access
+    with _shared_lock:
+        for key in [k for k in _shared if k[0] == user.pk]:
+            _shared.pop(key, None)
+
+
+def forget_all_access(**_kwargs) -> None:
+    """Signal receiver: something grants are built from has changed."""
+    with _shared_lock:
+        _shared.clear()
 
 
 def _compute_access(user) -> Access:

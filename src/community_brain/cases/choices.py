@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -11,7 +12,7 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("in progress")
     RESOLVED = "resolved", _("resolved")
     VERIFIED = "verified", _("verified")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("case", "closed")
     REJECTED = "rejected", _("rejected")
     DUPLICATE = "duplicate", _("duplicate")
 
@@ -95,7 +96,7 @@ class EventKind(models.TextChoices):
     SENT_BACK = "sent_back", _("sent back for more work")
     VERIFIED = "verified", _("verified")
     RATED = "rated", _("rated")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("case", "closed")
     REOPENED = "reopened", _("reopened (重办)")
     REJECTED = "rejected", _("rejected")
     DUPLICATE = "duplicate", _("marked duplicate")

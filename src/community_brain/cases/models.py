@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community_brain.accounts.permissions import Kind, ScopedQuerySet, ScopePaths
 from community_brain.cases import choices
@@ -20,7 +21,7 @@ class Category(TimeStampedModel):
 
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("parent"),
+        verbose_name=pgettext_lazy("category", "parent"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

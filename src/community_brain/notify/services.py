@@ -289,15 +289,10 @@ def _write(
         Notice(endpoint=e, channel=Channel.WEBHOOK, mentions=phones, next_attempt_at=now, **common)
         for e in endpoints
     )
-    existing = set(
-        Notice.objects.filter(idempotency_key=key).values_list(
-            "recipient_id", "channel", "endpoint_id"
-        )
-    )
-    fresh = [r for r in rows if (r.recipient_id, r.channel, r.endpoint_id) not in existing]
-    if fresh:
-        # A concurrent replay may have won the race: the unique constraints keep one row.
-        Notice.objects.bulk_create(fresh, ignore_conflicts=True)
+    if rows:
+        # A replay (or a concurrent one that won the race) meets the unique constraints,
+        # which keep the first row.
+        Notice.objects.bulk_create(rows, ignore_conflicts=True)
     notices = list(
         Notice.objects.filter(
             Q(recipient__in=people, endpoint__isnull=True) | Q(endpoint__in=endpoints),

@@ -32,6 +32,7 @@ TEMPLATES: dict[str, tuple[str | Promise, str | Promise]] = {
     ),
     "case.deadline_near": (
         _("Case {code} is due soon: {title}"),
+        # xgettext:no-python-format
         _("{percent}% of the time allowed is used; the deadline is {deadline}."),
     ),
     "case.overdue": (

@@ -20,6 +20,13 @@ def now():
 def actor_label(by) -> str:
     if by is None or not getattr(by, "is_authenticated", False):
         return ""
+    label = getattr(by, "_case_actor_label", None)  # once per request's user object
+    if label is None:
+        label = by._case_actor_label = _label_of(by)
+    return label
+
+
+def _label_of(by) -> str:
     org = (
         Membership.objects.filter(user=by, is_active=True, organisation__isnull=False)
         .select_related("organisation")

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,15 +25,24 @@ MACHINE_SOURCES = {Source.DEVICE_ALARM, Source.GATE_ALERT, Source.INSPECTION, So
 
 
 def next_code(community: Community, year: int) -> str:
-    updated = CaseCounter.objects.filter(community=community, year=year).update(last=F("last") + 1)
-    if not updated:
-        try:
-            with transaction.atomic():
-                CaseCounter.objects.create(community=community, year=year, last=1)
-        except IntegrityError:  # created meanwhile by another process
-            CaseCounter.objects.filter(community=community, year=year).update(last=F("last") + 1)
-    last = CaseCounter.objects.get(community=community, year=year).last
-    return f"{community.code}-{year}-{last:06d}"
+    """The next number of the community's year, taken under the counter row's lock (one
+    statement: UPDATE … RETURNING, which PostgreSQL and SQLite ≥ 3.35 both speak)."""
+    table = connection.ops.quote_name(CaseCounter._meta.db_table)
+    bump = (
+        f"UPDATE {table} SET last = last + 1 WHERE community_id = %s AND year = %s RETURNING last"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(bump, [community.pk, year])
+        row = cursor.fetchone()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    CaseCounter.objects.create(community=community, year=year, last=1)
+                    row = (1,)
+            except IntegrityError:  # created meanwhile by another process
+                cursor.execute(bump, [community.pk, year])
+                row = cursor.fetchone()
+    return f"{community.code}-{year}-{row[0]:06d}"
 
 
 def _community_for(by, cleaned) -> Community:
@@ -99,6 +107,15 @@ def report(
     organisation, why = routing.route(case.category, case.compound, community)
     case.routed_to = organisation
     case.code = next_code(community, timezone.localtime(reported_at).year)
+    if auto_dispatch is None:
+        auto_dispatch = source in MACHINE_SOURCES or (
+            getattr(by, "is_authenticated", False) and access_for(by).allows(Kind.CASES, DISPATCH)
+        )
+    dispatch = auto_dispatch and organisation is not None
+    if dispatch:  # settled before the first write, so the case is inserted once
+        case.status = Status.ASSIGNED
+        case.organisation = organisation
+        case.accepted_at = case.assigned_at = reported_at
     case.save()
     ev = event(
         case,
@@ -111,21 +128,14 @@ def report(
     )
     add_photos(case, photos, stage="report", by=by, ev=ev, keep_location=keep_photo_location)
 
-    if auto_dispatch is None:
-        auto_dispatch = source in MACHINE_SOURCES or (
-            getattr(by, "is_authenticated", False) and access_for(by).allows(Kind.CASES, DISPATCH)
-        )
-    if auto_dispatch and organisation is not None:
+    if dispatch:
         _dispatch(case, by, reported_at)
     return case
 
 
 def _dispatch(case: Case, by, at) -> None:
-    """Accept and assign to the routed organisation in one go (staff and machine sources)."""
-    case.status = Status.ASSIGNED
-    case.organisation = case.routed_to
-    case.accepted_at = case.assigned_at = at
-    case.save(update_fields=["status", "organisation", "accepted_at", "assigned_at", "updated_at"])
+    """Accepted and assigned to the routed organisation in one go (staff and machine
+    sources): the lead handler, the timeline row, the notice."""
     CaseParticipant.objects.create(
         case=case, organisation=case.organisation, role=ParticipantRole.LEAD
     )
