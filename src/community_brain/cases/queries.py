@@ -18,6 +18,7 @@ from community_brain.cases.choices import (
     Resolution,
     Status,
 )
+from community_brain.cases.models import Category
 
 SORTS = {
     "reported": "reported_at",
@@ -76,7 +77,12 @@ def ledger(qs, params) -> tuple:
             applied[key] = value
     category = _int(params.get("category"))
     if category:
-        qs = qs.filter(Q(category_id=category) | Q(category__parent_id=category))
+        # The ids first: a join with an OR across it cannot use the case indexes.
+        subtree = [
+            category,
+            *Category.objects.filter(parent_id=category).values_list("pk", flat=True),
+        ]
+        qs = qs.filter(category_id__in=subtree)
         applied["category"] = category
     for key in ("source", "priority", "request_type"):
         value = params.get(key)

@@ -118,6 +118,12 @@ else:
     # Django's per-thread persistent connections would open a connection per request.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
+        # Parameters bound by the server, so psycopg prepares a statement run five times and
+        # PostgreSQL plans it once per connection: planning the ledger's joins cost more
+        # than running them.
+        # (Set DB_PREPARE_THRESHOLD=0 to turn it off behind a transaction-mode pgbouncer.)
+        "server_side_binding": True,
+        "prepare_threshold": env_int("DB_PREPARE_THRESHOLD", 5) or None,
         "pool": {
             "min_size": env_int("DB_POOL_MIN", 2),
             "max_size": env_int("DB_POOL_MAX", 20),
@@ -196,7 +202,30 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
 
 # --- the product ----------------------------------------------------------------------------
 BRAIN_SITE_NAME = env_str("BRAIN_SITE_NAME", "社区大脑")
+# Where people reach the site: the links in emails, SMS and group-robot messages.
+BRAIN_BASE_URL = env_str("BRAIN_BASE_URL", "")
 API_PAGE_MAX = 500
+# Seconds a user's grants are shared between requests of one process (accounts.permissions).
+ACCESS_CACHE_SECONDS = env_int("ACCESS_CACHE_SECONDS", 10)
+
+# --- notices: email, SMS, escalation (notify.conf has the rest) -------------------------------
+EMAIL_HOST = env_str("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 465)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+    EMAIL_USE_TLS = not EMAIL_USE_SSL and env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 20
+else:  # no mail server: each message is written to a file under var/mail to read
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "brain@localhost")
+NOTIFY_SMS_BACKEND = env_str(
+    "NOTIFY_SMS_BACKEND", "community_brain.notify.channels.sms.LoggingSmsBackend"
+)
+NOTIFY_ESCALATE_AFTER_MINUTES = env_int("NOTIFY_ESCALATE_AFTER_MINUTES", 10)
 
 # --- logs: one JSON object per line on stderr ------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -60,3 +62,54 @@ def deadline_badge(case, now=None):
 @register.filter
 def sentence(event):
     return timeline.sentence(event)
+
+
+def _local(moment, fmt: str) -> str:
+    return timezone.localtime(moment).strftime(fmt) if moment else ""
+
+
+@register.simple_tag
+def ledger_rows(cases, now=None):
+    """The ledger's rows. Built here rather than in the template, and with plain escaping
+    rather than a format_html per cell: the ledger is the busiest page, and this is several
+    times faster than fifty loops of template nodes."""
+    now = now or timezone.now()
+    labels = [
+        escape(label)
+        for label in (
+            _("Number"),
+            _("Title"),
+            _("Category"),
+            _("Place"),
+            _("Responsible"),
+            _("Status"),
+            _("Reported"),
+            _("Deadline"),
+        )
+    ]
+    flagged = format_html(
+        ' <span class="badge red" title="{}">!</span>', _("flagged for supervision")
+    )
+    detail = reverse("cases:detail", args=["0"])[:-2]  # "/cases/"; the code follows
+    rows = []
+    for c in cases:
+        code = escape(c.code)
+        cells = (
+            f'<a href="{detail}{code}/">{code}</a>{flagged if c.flagged else ""}',
+            escape(c.title),
+            escape(c.category.name),
+            escape(c.place_label or "—"),
+            escape(str(c.organisation) if c.organisation_id else "—"),
+            status_badge(c),
+            _local(c.reported_at, "%Y-%m-%d %H:%M"),
+            f"{_local(c.resolve_by, '%m-%d')} {deadline_badge(c, now)}",
+        )
+        late = ' class="overdue"' if c.is_overdue and c.is_open else ""
+        tds = "".join(
+            f'<td data-label="{label}">{cell}</td>'
+            for label, cell in zip(labels, cells, strict=True)
+        )
+        rows.append(f"<tr{late}>{tds}</tr>")
+    if not rows:
+        return format_html('<tr><td colspan="8" class="muted">{}</td></tr>', _("No cases match."))
+    return mark_safe("\n".join(rows))
