@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 
 from community_brain.accounts.models import Organisation
 from community_brain.accounts.permissions import VIEW, access_for
-from community_brain.accounts.roles import DISPATCH, EXPORT, HANDLE, REPORT, Kind
+from community_brain.accounts.roles import EXPORT, REPORT, Kind
 from community_brain.cases import actions, charts, machine, queries, services
 from community_brain.cases.choices import Priority, RequestType, Source, Status
 from community_brain.cases.forms import CaseReportForm
 from community_brain.cases.models import Case, Category
-from community_brain.cases.services.common import can_dispatch, is_handler
+from community_brain.cases.services.common import can_dispatch, is_handler, may
 from community_brain.core.errors import IllegalTransition, InvalidInput, bind_errors
 from community_brain.core.pagination import CappedPaginator
 from community_brain.places.models import Compound
@@ -27,6 +27,10 @@ from community_brain.places.models import Compound
 def _require(user, action=VIEW):
     if not access_for(user).allows(Kind.CASES, action):
         raise PermissionDenied
+
+
+# Where a problem registered at the desk came from (the others have their own ways in).
+DESK_SOURCES = [(v, label) for v, label in Source.choices if v in {"staff", "phone", "field_diary"}]
 
 
 class LedgerPaginator(CappedPaginator):
@@ -122,16 +126,12 @@ def detail(request, code):
     user = request.user
     dispatcher = can_dispatch(user, case)
     handler = is_handler(user, case)
-    available = []
-    for action in machine.allowed_actions(case):
-        right = machine.who(action)
-        if (
-            (right == DISPATCH and dispatcher)
-            or (right == HANDLE and (handler or dispatcher))
-            or (right == REPORT and (case.reporter_user_id == user.pk or dispatcher))
-        ):
-            available.append(action)
-    available = [a for a in available if actions.applies(a, case)]
+    available = [
+        action
+        for action in machine.allowed_actions(case)
+        if may(user, case, action, dispatcher=dispatcher, handler=handler)
+        and actions.applies(action, case)
+    ]
     return render(
         request,
         "cases/detail.html",
@@ -196,7 +196,7 @@ def new(request):
             messages.success(request, _("Case %(code)s registered.") % {"code": case.code})
             return redirect("cases:detail", code=case.code)
     return render(
-        request, "cases/new.html", {"form": form, "similar": similar, "sources": Source.choices}
+        request, "cases/new.html", {"form": form, "similar": similar, "sources": DESK_SOURCES}
     )
 
 

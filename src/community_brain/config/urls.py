@@ -1,7 +1,9 @@
 """The URL map: pages, the API under /api/v1/, the admin, health."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from community_brain.accounts import views as account_views
 from community_brain.config.api import api
@@ -13,6 +15,7 @@ admin.site.index_title = "后台管理"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", RedirectView.as_view(url=static("core/favicon.svg"), permanent=True)),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", account_views.home, name="home"),

@@ -253,10 +253,31 @@ def _resident_cases(rng, cast, leaves, residents) -> int:
             if day >= TODAY:
                 continue
             count += _one_resident_case(rng, cast, leaves, residents, day, month_index)
+    # The last days, so that the ledger shows work in every state on the demo's "today".
+    for days_ago, stop in enumerate(RECENT):
+        day = TODAY - timedelta(days=days_ago // 2)
+        count += _one_resident_case(rng, cast, leaves, residents, day, 11, stop=stop)
     return count
 
 
-def _one_resident_case(rng, cast, leaves, residents, day, month_index) -> int:
+RECENT = [
+    "reported",
+    "assigned",
+    "in_progress",
+    "reported",
+    "in_progress",
+    "assigned",
+    "resolved",
+    "in_progress",
+    "verified",
+    "resolved",
+    "closed",
+    "verified",
+]
+
+
+def _one_resident_case(rng, cast, leaves, residents, day, month_index, stop=None) -> int:
+    """One resident's report and what became of it: by the draw, or up to ``stop``."""
     resident = rng.choice(residents)
     category = _pick_category(rng, leaves)
     title = rng.choice(PROBLEMS.get(category.code, [category.name]))
@@ -282,6 +303,10 @@ def _one_resident_case(rng, cast, leaves, residents, day, month_index) -> int:
         )
     triage = moment + timedelta(hours=rng.uniform(0.5, 5))
     roll = rng.random()
+    if stop is not None:
+        roll = 0.5  # neither rejected, duplicate nor bounced: the stop decides
+    if stop == "reported":
+        return 1  # waiting for triage
     with transaction.atomic():
         if roll < 0.03:
             with clock.at(triage):
@@ -306,7 +331,9 @@ def _one_resident_case(rng, cast, leaves, residents, day, month_index) -> int:
             ["satisfied", "basically", "unsatisfied", None],
             [satisfied * 0.8, satisfied * 0.2, 1 - satisfied, 0.08],
         )[0]
-        if age < 4:
+        if stop is not None:
+            pass
+        elif age < 4:
             stop = rng.choice(["assigned", "in_progress", "in_progress"])
         elif age < 10:
             stop = rng.choice(["in_progress", "resolved", "verified", "closed"])
@@ -334,16 +361,19 @@ def _one_resident_case(rng, cast, leaves, residents, day, month_index) -> int:
 
 
 def _bounce_twice(rng, cast, case, when) -> None:
-    other = Organisation.objects.filter(code="luhu-urban").first()
-    committee = Organisation.objects.filter(code="qc-committee").first()
-    with clock.at(when + timedelta(hours=2)):
-        services.transfer(
-            case, by=cast.staff, organisation=other, reason="涉及市政设施，转街道城管办。"
-        )
-    with clock.at(when + timedelta(hours=5)):
-        services.transfer(
-            case,
-            by=cast.staff,
-            organisation=committee,
-            reason="城管办反馈属小区内部事务，转社区协调。",
-        )
+    """Two transfers, each to an organisation that does not hold the case already."""
+    case.refresh_from_db()  # the services hand back fresh copies; this one may be stale
+    urban = Organisation.objects.get(code="luhu-urban")
+    committee = Organisation.objects.get(code="qc-committee")
+    hops = [
+        (urban, "涉及市政设施，转街道城管办。"),
+        (committee, "城管办反馈属小区内部事务，转社区协调。"),
+    ]
+    if case.organisation_id == urban.pk:
+        hops = [
+            (committee, "属小区内部事务，转社区协调。"),
+            (urban, "社区核实涉及市政设施，转街道城管办。"),
+        ]
+    for hours, (organisation, reason) in zip((2, 5), hops, strict=True):
+        with clock.at(when + timedelta(hours=hours)):
+            services.transfer(case, by=cast.staff, organisation=organisation, reason=reason)

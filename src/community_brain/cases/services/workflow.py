@@ -316,7 +316,10 @@ def _reopen(case: Case, by, reason: str, at) -> None:
 
 @transaction.atomic
 def reopen(case: Case, *, by, reason: str) -> Case:
+    """Reopened by a dispatcher: the redo will be rated afresh (the earlier rating stays in
+    the timeline)."""
     case = _begin(case, "reopen", by)
+    case.rating, case.rating_comment, case.rated_at = "", "", None
     _reopen(case, by, _reason(reason), now())
     return case
 

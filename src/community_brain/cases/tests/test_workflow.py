@@ -161,3 +161,24 @@ def test_bad_reports_name_the_field(world, cats):
             data={"title": "路面坑洼", "category": cats["road"].pk},
         )
     assert "address" in exc.value.field_errors
+
+
+def test_a_dispatcher_may_not_return_a_case_or_ask_time_for_the_handler(world, cats):
+    case = report_case(world, cats)  # dispatched to the property company
+    staff = world.users["staff"]
+    with pytest.raises(PermissionDenied):
+        services.return_case(case, by=staff, reason="不属于物业职责")
+    with pytest.raises(PermissionDenied):
+        services.request_extension(case, by=staff, workdays=2, reason="等待配件")
+    services.start(case, by=staff)  # recording work phoned in is fine
+
+
+def test_a_reopened_case_is_rated_afresh(world, cats):
+    case = report_case(world, cats)
+    staff, handler = world.users["staff"], world.users["property"]
+    case = services.resolve(case, by=handler, result="已更换楼道灯泡", resolution="fixed")
+    case = services.verify(case, by=staff)
+    case = services.rate(case, by=staff, rating="basically", on_behalf=True)
+    assert case.status == Status.CLOSED and case.rating == "basically"
+    case = services.reopen(case, by=staff, reason="回访发现仍有问题")
+    assert case.rating == "" and case.rated_at is None
