@@ -330,6 +330,11 @@ class Case(TimeStampedModel):
         _("satisfaction"), max_length=12, choices=choices.Rating.choices, blank=True
     )
     rating_comment = models.CharField(_("comment"), max_length=500, blank=True)
+    # The reporter's first verdict, kept when a redo is rated again: the satisfaction rate
+    # counts it (a redo that pleases later does not erase a first "unsatisfied").
+    first_rating = models.CharField(
+        _("first rating"), max_length=12, choices=choices.Rating.choices, blank=True
+    )
     resolved_on_time = models.BooleanField(_("resolved on time"), null=True, blank=True)
     responded_on_time = models.BooleanField(_("responded on time"), null=True, blank=True)
 

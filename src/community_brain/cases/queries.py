@@ -127,9 +127,10 @@ FIGURES = {
     "fixed": Count(
         "id", filter=Q(status__in=[Status.VERIFIED, Status.CLOSED], resolution=Resolution.FIXED)
     ),
-    "rated": Count("id", filter=~Q(rating="")),
-    "satisfied": Count("id", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
-    "unsatisfied": Count("id", filter=Q(rating=Rating.UNSATISFIED)),
+    # Satisfaction counts each case's first verdict (see Case.first_rating).
+    "rated": Count("id", filter=~Q(first_rating="")),
+    "satisfied": Count("id", filter=Q(first_rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
+    "unsatisfied": Count("id", filter=Q(first_rating=Rating.UNSATISFIED)),
     "complaints": Count("id", filter=Q(request_type=RequestType.COMPLAINT)),
     "overdue": Count("id", filter=Q(is_overdue=True, status__in=OPEN_STATUSES)),
     "reopened": Count("id", filter=Q(reopen_count__gt=0)),

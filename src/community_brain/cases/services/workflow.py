@@ -271,6 +271,7 @@ def rate(
         raise InvalidInput.single("rating", _("This case has been rated already."))
     at = now()
     case.rating, case.rating_comment, case.rated_at = rating, comment[:500], at
+    case.first_rating = case.first_rating or rating
     ev = event(
         case, EventKind.RATED, by, message=comment, data={"rating": rating, "on_behalf": on_behalf}
     )

@@ -1,4 +1,4 @@
-"""The figures: closed is not fixed; satisfaction counts only rated cases."""
+"""The figures: closed is not fixed; satisfaction counts rated cases, by their first verdict."""
 
 from community_brain.cases import queries, services
 from community_brain.cases.models import Case
@@ -23,8 +23,11 @@ def test_rates(world, cats):
     assert row["total"] == 4 and row["open"] == 2  # c reopened, d untouched
     assert row["ended"] == 2 and row["fixed"] == 1
     assert row["resolution_rate"] == 50.0  # closed ≠ fixed
-    # the unsatisfied verdict counts until the redo is rated again
     assert row["rated"] == 3 and row["satisfaction_rate"] == 66.7
+    # a redo that pleases does not erase the first verdict
+    _finish(world, Case.objects.get(pk=c.pk), rating="satisfied")
+    row = queries.figures(Case.objects.all())
+    assert row["ended"] == 3 and row["rated"] == 3 and row["satisfaction_rate"] == 66.7
     by_compound = queries.figures(Case.objects.all(), "compound")
     assert by_compound[0]["label"] == "甲小区" and by_compound[0]["total"] == 4
     assert d.pk
