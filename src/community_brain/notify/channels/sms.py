@@ -34,7 +34,8 @@ class LoggingSmsBackend(SmsBackend):
 
     def send(self, phone: str, text: str) -> None:
         LoggingSmsBackend.outbox.append((phone, text))
-        logger.info("sms to %s: %s", phone, text)
+        masked = f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else phone
+        logger.info("sms to %s: %s", masked, text)
 
 
 def backend() -> SmsBackend:
@@ -45,8 +46,9 @@ def sms_text(message: Message) -> str:
     """Short: the site's name as the signature (【…】), the title, then the link to act on
     (or, when there is none, the body)."""
     link = message.ack_url or message.url
-    rest = link or message.body  # without a link to open, the text itself must say it all
-    return f"【{conf.site_name()}】{message.title} {rest}".rstrip()[:MAX_LENGTH]
+    if not link and message.body:  # nothing to open: the body says it all (a one-time code)
+        return f"【{conf.site_name()}】{message.body}"[:MAX_LENGTH]
+    return f"【{conf.site_name()}】{message.title} {link}".rstrip()[:MAX_LENGTH]
 
 
 class SmsChannel(BaseChannel):
