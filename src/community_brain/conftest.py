@@ -128,3 +128,15 @@ def artifacts_dir():
     path = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def sign_in(page, base: str, username: str):
+    """Sign a browser page in as a test user, as a person would, and land on the home page."""
+    from community_brain.testing import PASSWORD
+
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page

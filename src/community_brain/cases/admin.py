@@ -4,6 +4,7 @@ Cases themselves change only through the ledger's actions, so they are read-only
 from django.contrib import admin
 
 from community_brain.cases.models import Case, CaseEvent, Category, DiaryEntry, RoutingRule
+from community_brain.core.admin import ReadOnlyAdmin
 
 
 class SubCategoryInline(admin.TabularInline):
@@ -50,19 +51,8 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     list_filter = ["target", "is_active"]
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Case)
-class CaseAdmin(ReadOnly):
+class CaseAdmin(ReadOnlyAdmin):
     list_display = [
         "code",
         "title",
@@ -79,11 +69,11 @@ class CaseAdmin(ReadOnly):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnly):
+class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ["case", "at", "kind", "actor_label"]
     list_filter = ["kind"]
 
 
 @admin.register(DiaryEntry)
-class DiaryEntryAdmin(ReadOnly):
+class DiaryEntryAdmin(ReadOnlyAdmin):
     list_display = ["visited_at", "author", "topic", "household", "case"]

@@ -8,12 +8,8 @@ from community_brain.core import workdays
 from community_brain.core.models import AuditLog, ImportJob, WorkCalendarDay, WorkCalendarYear
 
 
-@admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ["at", "action", "actor", "object_type", "object_id", "summary", "channel"]
-    list_filter = ["action", "channel"]
-    search_fields = ["object_id", "summary", "request_id"]
-    date_hierarchy = "at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records written only by services (audit, timelines): shown, never edited here."""
 
     def has_add_permission(self, request):
         return False
@@ -23,6 +19,14 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "actor", "object_type", "object_id", "summary", "channel"]
+    list_filter = ["action", "channel"]
+    search_fields = ["object_id", "summary", "request_id"]
+    date_hierarchy = "at"
 
 
 @admin.register(ImportJob)

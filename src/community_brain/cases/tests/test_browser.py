@@ -29,8 +29,9 @@ from community_brain.accounts.models import ApiToken, Organisation
 from community_brain.cases import machine
 from community_brain.cases.models import Case, CaseEvent, Category
 from community_brain.conftest import artifacts_dir
+from community_brain.conftest import sign_in as browser_sign_in
 from community_brain.places.models import Compound
-from community_brain.testing import PASSWORD, make_case_setup
+from community_brain.testing import make_case_setup
 
 pytestmark = pytest.mark.browser
 
@@ -103,13 +104,7 @@ REJECT_WALK = [("staff", "reject", {"reason": "不属于社区职责范围"})]
 def sign_in(browser, base, username, **options):
     """A page of its own browser context (so its own cookies), signed in as ``username``."""
     options = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN", **options}
-    page = browser.new_context(**options).new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    return page
+    return browser_sign_in(browser.new_context(**options).new_page(), base, username)
 
 
 def report_in_browser(page, base, title, fields):

@@ -3,19 +3,10 @@ and acknowledging an alarm, the month calendar on a desktop and a phone."""
 
 import pytest
 
-from community_brain.conftest import artifacts_dir
+from community_brain.conftest import artifacts_dir, sign_in
 from community_brain.notify import services
-from community_brain.testing import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_the_bell_the_inbox_and_acknowledging(live_server, live_crew, browser):
@@ -27,7 +18,7 @@ def test_the_bell_the_inbox_and_acknowledging(live_server, live_crew, browser):
         idempotency_key="alarm:browser",
     )
     page = browser.new_page(viewport={"width": 1366, "height": 768})
-    _sign_in(page, live_server.url, "lee")
+    sign_in(page, live_server.url, "lee")
     assert page.locator(".inbox-link [data-unread]").inner_text() == "1"
     page.click(".inbox-link")
     page.click("text=Alarm at 甲小区3号楼")
@@ -45,7 +36,7 @@ def test_the_rota_calendar_on_a_desktop_and_a_phone(live_server, live_crew, brow
         crew.shift(crew.carol, f"2026-10-0{day}T08:00", f"2026-10-0{day + 1}T08:00", order=2)
     for width, height in ((1366, 900), (390, 844)):
         page = browser.new_page(viewport={"width": width, "height": height})
-        _sign_in(page, live_server.url, "lee")
+        sign_in(page, live_server.url, "lee")
         page.goto(f"{live_server.url}/notices/rota/?organisation={crew.org.pk}&month=2026-10")
         assert page.locator(".rota-calendar .shift").count() >= 21
         page.screenshot(path=str(artifacts_dir() / f"notify-rota-{width}.png"), full_page=True)

@@ -3,24 +3,15 @@ searching, registering a member; a grid worker on a phone-sized screen."""
 
 import pytest
 
-from community_brain.conftest import artifacts_dir
-from community_brain.testing import PASSWORD
+from community_brain.conftest import artifacts_dir, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_staff_browse_search_and_register_a_member(live_server, live_world, browser):
     page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     base = live_server.url
-    _sign_in(page, base, "staff")
+    sign_in(page, base, "staff")
     assert page.locator("[data-count=households]").inner_text() == "3"
     assert "登录" not in page.title()
     page.click("text=小区")
@@ -54,7 +45,7 @@ def test_grid_worker_on_a_phone(live_server, live_world, browser):
         viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True
     )
     base = live_server.url
-    _sign_in(page, base, "grid")
+    sign_in(page, base, "grid")
     body = page.inner_text("body")
     assert "需要关照的人" in body
     # the page fits the phone: nothing wider than the viewport
