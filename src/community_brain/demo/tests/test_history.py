@@ -7,7 +7,7 @@ from community_brain.cases.choices import Source, Status
 from community_brain.cases.models import Case
 from community_brain.cases.queries import figures
 from community_brain.demo import cases as demo_cases
-from community_brain.demo import history, register
+from community_brain.demo import history, register, rota
 
 
 @pytest.mark.slow
@@ -40,3 +40,15 @@ def test_a_year_of_cases(db):
     before = Case.objects.count()
     assert not history.seed()  # seeding again adds nothing
     assert Case.objects.count() == before
+
+
+def test_the_rota_has_someone_on_duty_now_and_a_chain_behind(db):
+    from community_brain.accounts.models import Organisation
+    from community_brain.notify import oncall
+
+    register.seed()
+    assert rota.seed() > 0
+    committee = Organisation.objects.get(code="qc-committee")
+    first = oncall.first_responders(organisation=committee)
+    assert first and all(u.username.startswith("grid") for u in first)
+    assert rota.seed() == 0  # seeding again adds nothing

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from community_brain.core.context import acting
-from community_brain.demo import cases, history, register
+from community_brain.demo import cases, history, register, rota
 
 
 class Command(BaseCommand):
@@ -14,6 +14,7 @@ class Command(BaseCommand):
             created = register.seed(stdout=self.stdout)
             cases.seed()
             made = history.seed()
+            rota.seed()
             if made:
                 self.stdout.write(f"Seeded a year of cases: {made}.\n")
         if not created:
