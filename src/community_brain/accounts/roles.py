@@ -44,6 +44,7 @@ class Kind:
     PLACES = "places"  # communities, compounds, buildings, grids, shops
     ORGANISATIONS = "organisations"
     CASES = "cases"  # the case ledger
+    DEVICES = "devices"  # devices, telemetry, rules, alarms
 
 
 VIEW, CHANGE, IMPORT, EXPORT = "view", "change", "import", "export"
@@ -58,18 +59,21 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         Kind.PLACES: frozenset({VIEW, CHANGE, IMPORT, EXPORT}),
         Kind.ORGANISATIONS: frozenset({VIEW}),
         Kind.CASES: frozenset({VIEW, REPORT, DISPATCH, HANDLE, EXPORT}),
+        Kind.DEVICES: frozenset({VIEW, CHANGE, EXPORT}),
     },
     Role.GRID_WORKER: {
         Kind.PERSONAL: frozenset({VIEW, CHANGE}),
         Kind.PLACES: frozenset({VIEW}),
         Kind.ORGANISATIONS: frozenset({VIEW}),
         Kind.CASES: frozenset({VIEW, REPORT}),
+        Kind.DEVICES: frozenset({VIEW}),
     },
     Role.PROPERTY_STAFF: {
         Kind.PERSONAL: frozenset({VIEW}),
         Kind.PLACES: frozenset({VIEW}),
         Kind.ORGANISATIONS: frozenset({VIEW}),
         Kind.CASES: frozenset({VIEW, HANDLE, EXPORT}),
+        Kind.DEVICES: frozenset({VIEW, CHANGE}),
     },
     Role.DEPARTMENT_OFFICER: {
         Kind.PLACES: frozenset({VIEW}),

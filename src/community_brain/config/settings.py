@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "community_brain.places",
     "community_brain.notify",
     "community_brain.cases",
+    "community_brain.devices",
     "community_brain.demo",
     "django.contrib.admin",
     "django.contrib.auth",
