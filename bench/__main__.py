@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ["import_residents", "cases_api", "ledger_page", "notify_webhook"]
+BENCHMARKS = ["import_residents", "cases_api", "ledger_page", "notify_webhook", "ingest_mqtt"]
 
 
 def _bench_database() -> str:

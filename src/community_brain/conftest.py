@@ -115,6 +115,19 @@ def browser(chromium_path, monkeypatch):
             b.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_connection_pools(django_db_setup):
+    """After the session, before the test databases are dropped: close the PostgreSQL pools,
+    whose idle connections (a live server's threads leave some) would stop the drop."""
+    yield
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        close_pool = getattr(connection, "close_pool", None)
+        if close_pool is not None:
+            close_pool()
+
+
 @pytest.fixture
 def live_world(transactional_db):
     from community_brain.testing import make_world

@@ -14,5 +14,6 @@ def nav(request):
             "import": access.allows(Kind.PERSONAL, IMPORT),
             "cases": access.allows(Kind.CASES, VIEW),
             "diary": access.has_role("grid_worker", "community_staff"),
+            "devices": access.allows(Kind.DEVICES, VIEW),
         },
     }

@@ -79,6 +79,7 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         Kind.PLACES: frozenset({VIEW}),
         Kind.ORGANISATIONS: frozenset({VIEW}),
         Kind.CASES: frozenset({VIEW, HANDLE, EXPORT}),
+        Kind.DEVICES: frozenset({VIEW}),  # e.g. the urban-management office's manhole covers
     },
     Role.INSPECTOR: {
         Kind.ORGANISATIONS: frozenset({VIEW}),

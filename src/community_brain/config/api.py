@@ -7,6 +7,7 @@ from community_brain import __version__
 from community_brain.accounts.api import router as accounts_router
 from community_brain.cases.api import router as cases_router
 from community_brain.core.api import AUTH, install_error_handlers
+from community_brain.devices.api import router as devices_router
 from community_brain.notify.api import router as notify_router
 from community_brain.places.api import router as places_router
 
@@ -35,3 +36,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", places_router)
 api.add_router("/", cases_router)
 api.add_router("/", notify_router)
+api.add_router("/", devices_router)

@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from community_brain.accounts import views as account_views
 from community_brain.config.api import api
 from community_brain.core import views as core_views
+from community_brain.devices import urls as device_urls
 
 admin.site.site_header = "社区大脑 · 后台管理"
 admin.site.site_title = "社区大脑"
@@ -26,5 +27,8 @@ urlpatterns = [
     path("open311/v2/", include("community_brain.cases.open311.urls")),
     path("public/", include("community_brain.cases.public_urls")),
     path("notices/", include("community_brain.notify.urls")),
+    path("devices/", include((device_urls.device_patterns, "devices"))),
+    path("alarms/", include((device_urls.alarm_patterns, "alarms"))),
+    path("ingest/v1/", include((device_urls.ingest_patterns, "ingest"))),
     path("admin/", admin.site.urls),
 ]

@@ -65,6 +65,7 @@ SCHEDULE: tuple[Job, ...] = (
         "community_brain.cases.sweep.sweep",
         every=timedelta(minutes=1),
     ),
+    Job("devices.sweep", "community_brain.devices.sweep.sweep", every=timedelta(minutes=1)),
     Job(
         "notify.daily_digest",
         "community_brain.notify.services.send_daily_digests",
@@ -74,6 +75,11 @@ SCHEDULE: tuple[Job, ...] = (
         "periodic.purge_runs",
         "community_brain.notify.periodic.purge_runs",
         daily_at=time(3, 30),
+    ),
+    Job(
+        "devices.downsample_telemetry",
+        "community_brain.devices.ingest.retention.downsample_old_telemetry",
+        daily_at=time(4, 0),
     ),
 )
 

@@ -1,5 +1,6 @@
-"""``brain demo``: prepare the database, seed the demo community, and run the web server and
-the worker together until interrupted."""
+"""``brain demo``: prepare the database, seed the demo community, and run the web server, the
+worker, the MQTT ingest (when ``MQTT_URL`` is set) and the device simulator together until
+interrupted."""
 
 import os
 import signal
@@ -15,7 +16,10 @@ from community_brain.demo.register import DEMO_PASSWORD, USERS
 
 
 class Command(BaseCommand):
-    help = "Migrate, seed the demo and serve it (web + worker). PORT overrides 8000."
+    help = (
+        "Migrate, seed the demo and serve it (web, worker, ingest with MQTT_URL, simulator). "
+        "PORT overrides 8000."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -35,21 +39,19 @@ class Command(BaseCommand):
             f"  database: {settings.DATABASES['default']['NAME']}\n\n"
         )
         self.stdout.flush()
-        run_together(
-            [
-                [
-                    sys.executable,
-                    "-m",
-                    "community_brain.cli",
-                    "serve",
-                    "--host",
-                    host,
-                    "--port",
-                    str(port),
-                ],
-                [sys.executable, "-m", "community_brain.cli", "worker"],
-            ]
-        )
+        brain = [sys.executable, "-m", "community_brain.cli"]
+        processes = [
+            [*brain, "serve", "--host", host, "--port", str(port)],
+            [*brain, "worker"],
+        ]
+        if settings.MQTT_URL:  # devices over the broker; without one the simulator posts HTTP
+            processes.append([*brain, "ingest"])
+        processes.append([*brain, "simulate", "--url", f"http://{_local(host)}:{port}"])
+        run_together(processes)
+
+
+def _local(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
 
 
 def prepare(stdout) -> None:

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from community_brain.core.context import acting
-from community_brain.demo import cases, history, register, rota
+from community_brain.demo import cases, devices, history, register, rota
 
 
 class Command(BaseCommand):
@@ -15,6 +15,9 @@ class Command(BaseCommand):
             cases.seed()
             made = history.seed()
             rota.seed()
+            made_devices = devices.seed()
+            if made_devices:
+                self.stdout.write(f"Seeded {made_devices} monitoring devices.\n")
             if made:
                 self.stdout.write(f"Seeded a year of cases: {made}.\n")
         if not created:
