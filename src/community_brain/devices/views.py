@@ -78,7 +78,7 @@ def _detail_context(request, device: Device) -> dict:
         "latest": queries.latest_values(device),
         "charts": charts.day_series(device, queries.series(device, now=now)),
         "events": DeviceEvent.objects.filter(device=device).order_by("-ts")[:20],
-        "alarms": queries.active_alarms_of(device).select_related("case")[:20],
+        "alarms": queries.active_alarms_of(device).select_related("case", "rule")[:20],
         "rules": rules.select_related("category", "compound"),
         "can_change": Device.objects.filter(pk=device.pk).restrict(request.user, CHANGE).exists(),
         "now": now,
@@ -146,7 +146,7 @@ def alarm_list(request):
         params["active"] = ""
     qs, applied = queries.filter_alarms(
         Alarm.objects.visible_to(request.user).select_related(
-            "device__compound", "device__type", "case", "acknowledged_by", "cleared_by"
+            "device__compound", "device__type", "case", "rule", "acknowledged_by", "cleared_by"
         ),
         params,
     )

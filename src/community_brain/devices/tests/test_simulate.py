@@ -54,6 +54,7 @@ def test_simulate_once_over_http_against_the_live_server(live_world, live_server
     call_command(
         "simulate",
         "--once",
+        "--http",  # even where MQTT_URL is set (CI sets it)
         "--url",
         live_server.url,
         "--compound",
