@@ -101,6 +101,8 @@ class EventKind(models.TextChoices):
     REJECTED = "rejected", _("rejected")
     DUPLICATE = "duplicate", _("marked duplicate")
     COMMENTED = "commented", _("note")
+    ALARM_RAISED = "alarm_raised", _("device alarm raised")
+    ALARM_CLEARED = "alarm_cleared", _("device alarm cleared")
     INFO_ADDED = "info_added", _("information added by the reporter")
     OVERDUE = "overdue", _("overdue")
     ESCALATED = "escalated", _("escalated")

@@ -59,6 +59,10 @@ def sentence(event) -> str:
         return _("The reporter added information.")
     if k == EventKind.COMMENTED:
         return _("Note.")
+    if k == EventKind.ALARM_RAISED:
+        return _("Device %(device)s raised an alarm.") % {"device": data.get("device", "")}
+    if k == EventKind.ALARM_CLEARED:
+        return _("The device's alarm was cleared.")
     if k == EventKind.OVERDUE:
         return _("The deadline passed.")
     if k == EventKind.ESCALATED:

@@ -239,12 +239,17 @@ def _open_case(alarm: Alarm, rule: Rule, at):
     alarm.case = case
     event(
         case,
-        EventKind.COMMENTED,
+        EventKind.ALARM_RAISED,
         None,
-        message=f"设备告警 #{alarm.pk}：{_label(alarm)}",
+        message=f"{_label(alarm)}（#{alarm.pk}）",
         public=False,
         at=at,
-        data={"alarm": alarm.pk, "alarm_event": "raised", "severity": alarm.severity},
+        data={
+            "alarm": alarm.pk,
+            "alarm_event": "raised",
+            "severity": alarm.severity,
+            "device": alarm.device.code,
+        },
     )
     return case
 
@@ -335,12 +340,13 @@ def _case_note(alarm: Alarm, by, at, message: str, what: str) -> None:
     from community_brain.cases.choices import EventKind
     from community_brain.cases.services.common import event
 
+    kind = EventKind.ALARM_CLEARED if what == "cleared" else EventKind.COMMENTED
     event(
         alarm.case,
-        EventKind.COMMENTED,
+        kind,
         by,
         message=message,
         public=False,
         at=at,
-        data={"alarm": alarm.pk, "alarm_event": what},
+        data={"alarm": alarm.pk, "alarm_event": what, "device": alarm.device.code},
     )

@@ -67,6 +67,7 @@ RULE_FIELDS = [
     "clear_threshold",
     "hold_seconds",
     "event_type",
+    "clear_event_type",
     "minutes",
     "active_from",
     "active_until",
@@ -92,6 +93,7 @@ RULE_SECTIONS = [
             "hold_seconds",
             "clear_threshold",
             "event_type",
+            "clear_event_type",
             "minutes",
         ],
     ),
@@ -162,6 +164,13 @@ class RuleForm(forms.ModelForm):
         elif trigger == Trigger.EVENT:
             self._required(data, ["event_type"])
             event = data.get("event_type")
+            clearing = data.get("clear_event_type")
+            if kind and clearing and clearing not in (kind.events or []):
+                self.add_error(
+                    "clear_event_type",
+                    _("%(type)s sends no event '%(event)s'; it sends: %(events)s.")
+                    % {"type": kind, "event": clearing, "events": ", ".join(kind.events or [])},
+                )
             if kind and event and event not in (kind.events or []):
                 self.add_error(
                     "event_type",

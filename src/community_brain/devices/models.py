@@ -250,6 +250,12 @@ class Rule(TimeStampedModel):
         _("held for (seconds)"), default=0, help_text=_("0: at once.")
     )
     event_type = models.CharField(_("event type"), max_length=40, blank=True)
+    clear_event_type = models.CharField(
+        _("cleared by event"),
+        max_length=40,
+        blank=True,
+        help_text=_("The event that clears the alarm; empty: the event type + “_cleared”."),
+    )
     minutes = models.PositiveIntegerField(
         _("minutes"), null=True, blank=True, help_text=_("For offline and inactivity triggers.")
     )

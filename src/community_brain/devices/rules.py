@@ -64,7 +64,10 @@ def clears(rule: Rule, value: float) -> bool:
 
 
 def clear_event_type(rule: Rule) -> str:
-    """The event type that clears an event rule's alarm: ``<event_type>_cleared``."""
+    """The event type that clears an event rule's alarm: the rule's own choice, else
+    ``<event_type>_cleared``."""
+    if rule.clear_event_type:
+        return rule.clear_event_type
     return f"{rule.event_type}{CLEAR_SUFFIX}" if rule.event_type else ""
 
 

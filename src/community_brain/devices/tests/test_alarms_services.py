@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from community_brain.cases import timeline
 from community_brain.cases.choices import EventKind, Source, Status
 from community_brain.cases.models import Case, CaseEvent
 from community_brain.core.errors import IllegalTransition, InvalidInput
@@ -208,7 +209,8 @@ def test_a_new_alarm_opens_one_routed_case_and_tells_whoever_is_on_duty(
     assert (case.compound, case.building) == (world.compounds["a"], world.buildings["a1"])
     assert case.title == "D-1 烟感：烟感报警" and "smoke_alarm" in case.description
     link = CaseEvent.objects.get(case=case, data__alarm=alarm.pk)
-    assert link.kind == EventKind.COMMENTED and link.data["alarm_event"] == "raised"
+    assert link.kind == EventKind.ALARM_RAISED and link.data["device"] == device.code
+    assert timeline.sentence(link) == f"设备 {device.code} 发出告警。"  # Chinese by default
     urgent = Notice.objects.filter(idempotency_key=f"alarm:{alarm.pk}", urgent=True)
     assert {n.recipient for n in urgent} == {world.users["property"]}
     assert urgent.filter(channel="inapp").count() == 1

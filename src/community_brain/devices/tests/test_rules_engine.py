@@ -370,3 +370,13 @@ def test_an_incomplete_rule_is_refused_naming_the_field(smoke):
             Rule(device_type=smoke, trigger=Trigger.THRESHOLD, alarm_type="x"), since=NOON
         )
     assert set(caught.value.field_errors) == {"key", "operator", "threshold"}
+
+
+def test_a_rule_may_name_the_event_that_clears_it():
+    from community_brain.devices.models import Rule
+    from community_brain.devices.rules import clear_event_type
+
+    assert clear_event_type(Rule(event_type="smoke_alarm")) == "smoke_alarm_cleared"
+    assert clear_event_type(Rule(event_type="door_open", clear_event_type="door_closed")) == (
+        "door_closed"
+    )
