@@ -55,3 +55,28 @@ def make_ingest_device(code="S-1", *, keys=None, events=("smoke_alarm", "tamper"
     return Device.objects.create(
         code=code, name=f"传感器 {code}", type=kind, compound=compound, **fields
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rule_table():
+    """Each test starts with the engine's rule table read afresh."""
+    from community_brain.devices import rules
+
+    rules.forget_table()
+    yield
+    rules.forget_table()
+
+
+@pytest.fixture
+def smoke(world):
+    """A smoke-detector type (rules tests); a test module may define its own."""
+    from community_brain.devices.tests.test_rules_engine import make_type
+
+    return make_type()
+
+
+@pytest.fixture
+def device(world, smoke):
+    from community_brain.devices.tests.test_rules_engine import make_device
+
+    return make_device(world, smoke)

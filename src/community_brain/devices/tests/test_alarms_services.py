@@ -16,7 +16,7 @@ from community_brain.cases.choices import EventKind, Source, Status
 from community_brain.cases.models import Case, CaseEvent
 from community_brain.core.errors import IllegalTransition, InvalidInput
 from community_brain.core.models import AuditLog
-from community_brain.devices import alarms, engine, rules
+from community_brain.devices import alarms, engine
 from community_brain.devices.alarms import AlarmStatus
 from community_brain.devices.choices import Severity, Trigger
 from community_brain.devices.messages import Event
@@ -30,23 +30,6 @@ from community_brain.devices.tests.test_rules_engine import (
 )
 from community_brain.notify.models import Notice, Shift
 from community_brain.testing import make_case_setup
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rule_table():
-    rules.forget_table()
-    yield
-    rules.forget_table()
-
-
-@pytest.fixture
-def smoke(world):
-    return make_type()
-
-
-@pytest.fixture
-def device(world, smoke):
-    return make_device(world, smoke)
 
 
 def _raise(device, severity=Severity.MINOR, at=NOON, **details):

@@ -83,23 +83,6 @@ def active(device, type="smoke"):
     return Alarm.objects.filter(device=device, type=type, cleared_at__isnull=True)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rule_table():
-    rules.forget_table()
-    yield
-    rules.forget_table()
-
-
-@pytest.fixture
-def smoke(world):
-    return make_type()
-
-
-@pytest.fixture
-def device(world, smoke):
-    return make_device(world, smoke)
-
-
 # --- threshold ---------------------------------------------------------------------------------
 def test_nothing_happens_below_the_threshold(device, smoke, django_assert_max_num_queries):
     make_rule(smoke)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 import time_machine
 
 from community_brain.devices import sweep
@@ -19,15 +18,6 @@ from community_brain.devices.tests.test_rules_engine import (
     make_type,
 )
 from community_brain.notify import periodic
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rule_table():
-    from community_brain.devices import rules
-
-    rules.forget_table()
-    yield
-    rules.forget_table()
 
 
 def test_the_sweep_runs_every_minute():
