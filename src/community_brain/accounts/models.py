@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
@@ -13,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from community_brain.accounts.permissions import ScopedQuerySet, ScopePaths
 from community_brain.accounts.roles import Kind, Level, OrganisationKind, Role
+from community_brain.core.crypto import token_hash
+from community_brain.core.identifiers import mask_phone
 from community_brain.core.models import TimeStampedModel
 
 
@@ -195,17 +196,13 @@ class Membership(TimeStampedModel):
             raise ValidationError(errors)
 
 
-def _hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 class ApiTokenQuerySet(models.QuerySet):
     def authenticate(self, raw: str) -> ApiToken | None:
         if not raw or not raw.startswith(ApiToken.PREFIX):
             return None
         return (
             self.select_related("user")
-            .filter(key_hash=_hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+            .filter(key_hash=token_hash(raw), revoked_at__isnull=True, user__is_active=True)
             .first()
         )
 
@@ -237,7 +234,7 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user, name: str = "api") -> tuple[ApiToken, str]:
         raw = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=_hash_token(raw), hint=raw[-6:])
+        token = cls.objects.create(user=user, name=name, key_hash=token_hash(raw), hint=raw[-6:])
         return token, raw
 
 
@@ -260,4 +257,4 @@ class PhoneVerification(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.phone[:3]}****{self.phone[-4:]} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{mask_phone(self.phone)} {self.created_at:%Y-%m-%d %H:%M}"

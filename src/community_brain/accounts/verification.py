@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from community_brain.accounts.models import PhoneVerification
 from community_brain.core import audit
 from community_brain.core.errors import InvalidInput
-from community_brain.core.identifiers import validate_phone
+from community_brain.core.identifiers import mask_phone, validate_phone
 
 VALID_FOR = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -75,7 +75,7 @@ def send_code(raw_phone: str, *, purpose: str = "report", ip: str = "") -> Phone
         payload={"code": code},
         idempotency_key=f"otp:{record.pk}",
     )
-    audit.record("phone.code_sent", record, summary=f"{phone[:3]}****{phone[-4:]}")
+    audit.record("phone.code_sent", record, summary=mask_phone(phone))
     return record
 
 

@@ -20,6 +20,7 @@ from community_brain.cases import services
 from community_brain.cases.choices import Rating, Source, Status
 from community_brain.cases.models import Case, Category
 from community_brain.core.errors import IllegalTransition, InvalidInput
+from community_brain.core.identifiers import mask_phone
 from community_brain.core.middleware import client_ip
 from community_brain.places.models import Compound
 
@@ -102,7 +103,7 @@ def report(request):
 
 
 def _mask(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if phone else ""
+    return mask_phone(phone)
 
 
 def _verify(request):

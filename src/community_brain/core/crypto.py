@@ -45,6 +45,11 @@ def blind_index(value: str, purpose: str) -> str:
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:40]
 
 
+def token_hash(raw: str) -> str:
+    """What is stored of a bearer token (API or device): its SHA-256, never the token."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
 class EncryptedTextField(models.TextField):
     """A text column that holds only ciphertext; Python code sees the plaintext."""
 

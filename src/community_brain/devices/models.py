@@ -9,7 +9,6 @@ two ingest processes racing on the same trigger cannot make two.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from community_brain.accounts.permissions import Kind, ScopedQuerySet, ScopePaths
+from community_brain.core.crypto import token_hash as hash_token
 from community_brain.core.models import TimeStampedModel
 from community_brain.devices.choices import Operator, RejectReason, Severity, Trigger
 
@@ -54,10 +54,6 @@ class DeviceType(TimeStampedModel):
 class DeviceQuerySet(ScopedQuerySet.for_kind(Kind.DEVICES, DEVICE_PATHS)):
     def active(self):
         return self.filter(is_active=True)
-
-
-def _hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class Device(TimeStampedModel):
@@ -116,12 +112,12 @@ class Device(TimeStampedModel):
     def issue_token(self) -> str:
         """A new HTTP ingest token for the device; only its hash is kept. Call save()."""
         raw = "dv_" + secrets.token_urlsafe(24)
-        self.token_hash, self.token_hint = _hash_token(raw), raw[-6:]
+        self.token_hash, self.token_hint = hash_token(raw), raw[-6:]
         return raw
 
     def token_matches(self, raw: str) -> bool:
         return bool(self.token_hash) and secrets.compare_digest(
-            self.token_hash, _hash_token(raw or "")
+            self.token_hash, hash_token(raw or "")
         )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community_brain.core.crypto import EncryptedTextField
+from community_brain.core.identifiers import mask_phone
 from community_brain.notify.choices import Channel, RobotKind, State, When
 
 
@@ -246,7 +247,7 @@ class Notice(models.Model):
 
 
 def _masked(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
+    return mask_phone(phone) or "****"
 
 
 class Shift(models.Model):

@@ -10,6 +10,7 @@ import logging
 
 from django.utils.module_loading import import_string
 
+from community_brain.core.identifiers import mask_phone
 from community_brain.notify import conf
 from community_brain.notify.channels.base import BaseChannel, DeliveryError, Message
 from community_brain.notify.choices import Channel
@@ -34,8 +35,7 @@ class LoggingSmsBackend(SmsBackend):
 
     def send(self, phone: str, text: str) -> None:
         LoggingSmsBackend.outbox.append((phone, text))
-        masked = f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else phone
-        logger.info("sms to %s: %s", masked, text)
+        logger.info("sms to %s: %s", mask_phone(phone), text)
 
 
 def backend() -> SmsBackend:
