@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from community_brain.accounts.models import User
 from community_brain.accounts.roles import Role
+from community_brain.notify import oncall
 
 HANDLER_ROLES = (
     Role.PROPERTY_STAFF,
@@ -29,19 +30,6 @@ def handlers_of(organisation) -> list[User]:
             memberships__organisation=organisation,
             memberships__is_active=True,
             memberships__role__in=HANDLER_ROLES,
-        ).distinct()
-    )
-
-
-def leaders_of(organisation) -> list[User]:
-    if organisation is None:
-        return []
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation=organisation,
-            memberships__is_active=True,
-            memberships__is_leader=True,
         ).distinct()
     )
 
@@ -132,7 +120,7 @@ def due_soon(case) -> None:
 
 def overdue(case, level: int) -> None:
     if level == 1:
-        people = leaders_of(case.organisation) or handlers_of(case.organisation)
+        people = oncall.leaders(case.organisation) or handlers_of(case.organisation)
     else:
         people = community_secretaries(case.community)
     send(
