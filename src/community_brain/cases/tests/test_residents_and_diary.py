@@ -142,3 +142,24 @@ def test_the_field_diary_logs_once_and_raises_a_case(world, cats, login):
     )
     assert other.status_code == 200 and DiaryEntry.objects.count() == 2
     assert login(world.users["property"]).get("/cases/diary/").status_code == 403
+
+
+def test_the_public_tracking_page_keeps_free_text_to_the_reporter(world, cats, client):
+    """Case numbers run in sequence, so anyone can open a tracking page: what people wrote
+    (names, door numbers, phone numbers) is shown only to the reporter's verified phone."""
+    from community_brain.cases import services
+    from community_brain.cases.choices import Source
+
+    case = services.report(
+        by=None,
+        source=Source.RESIDENT_PAGE,
+        data={
+            "title": "楼上漏水严重",
+            "description": "请联系302室李阿姨13905331234",
+            "category": cats["repair"].pk,
+            "compound": world.compounds["a"].pk,
+            "reporter_phone": "13905330001",
+        },
+    )
+    body = client.get(f"/public/cases/{case.code}/").content.decode()
+    assert case.code in body and "13905331234" not in body and "李阿姨" not in body
