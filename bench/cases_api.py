@@ -1,12 +1,14 @@
 """BENCH case_create_api: cases reported through the HTTP API (token auth, validation,
 routing, working-day deadlines, numbering, timeline, dispatch and notices), sustained over
-15 s by 8 concurrent clients against ``brain serve`` with 2 workers. Baseline: the same
-clients fetching /healthz (a request that touches the database once)."""
+15 s by 8 concurrent clients against ``brain serve`` with 2 workers (BENCH_WORKERS changes
+that). Baseline: the same clients fetching /healthz (a request that touches the database
+once)."""
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 import threading
 import time
 import uuid
@@ -85,7 +87,7 @@ def run() -> None:
         response.read()
         return response.status == 200
 
-    with served(workers=2) as base:
+    with served(workers=int(os.environ.get("BENCH_WORKERS", "2"))) as base:
         baseline = _load(base, raw, health) / DURATION
         created = _load(base, raw, create) / DURATION
     assert Case.objects.count() - before >= created * DURATION * 0.99

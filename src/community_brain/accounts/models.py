@@ -203,6 +203,7 @@ class ApiTokenQuerySet(models.QuerySet):
         return (
             self.select_related("user")
             .filter(key_hash=token_hash(raw), revoked_at__isnull=True, user__is_active=True)
+            .order_by("pk")  # the hash is unique; the model's ordering would only cost
             .first()
         )
 

@@ -5,10 +5,50 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from community_brain.cases import choices
+from community_brain.cases import choices, reference
 from community_brain.cases.models import Category
 from community_brain.core.identifiers import validate_phone
 from community_brain.places.models import Building, Compound, Household
+
+
+class SnapshotChoiceField(forms.ModelChoiceField):
+    """A choice of a row that a ``cases.reference`` snapshot holds: validated without a
+    query. The queryset still lists the choices when the form is shown; once a view narrows
+    it (the compounds a user may see), validation goes back to querying it."""
+
+    def __init__(self, snapshot, **kwargs):
+        self.snapshot = snapshot
+        self.narrowed = False
+        super().__init__(**kwargs)
+        self.narrowed = False
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self.narrowed = True
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.narrowed = self.narrowed
+        return result
+
+    def to_python(self, value):
+        if self.narrowed:
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if isinstance(value, self.queryset.model):
+            value = value.pk
+        try:
+            row = self.snapshot.get().get(int(value))
+        except (TypeError, ValueError):
+            row = None
+        if row is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return row
 
 
 class CaseReportForm(forms.Form):
@@ -22,7 +62,9 @@ class CaseReportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    category = forms.ModelChoiceField(label=_("category"), queryset=Category.objects.none())
+    category = SnapshotChoiceField(
+        reference.categories, label=_("category"), queryset=Category.objects.none()
+    )
     request_type = forms.ChoiceField(
         label=_("type of request"),
         required=False,
@@ -31,8 +73,11 @@ class CaseReportForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("priority"), required=False, choices=[("", "—"), *choices.Priority.choices]
     )
-    compound = forms.ModelChoiceField(
-        label=_("compound"), required=False, queryset=Compound.objects.select_related("community")
+    compound = SnapshotChoiceField(
+        reference.compounds,
+        label=_("compound"),
+        required=False,
+        queryset=Compound.objects.select_related("community"),
     )
     building = forms.ModelChoiceField(
         label=_("building"),
@@ -71,6 +116,7 @@ class CaseReportForm(forms.Form):
         self.fields["category"].queryset = Category.objects.filter(is_active=True).select_related(
             "parent"
         )
+        self.fields["category"].narrowed = False  # the snapshot holds exactly these
         self.fields["household"].widget = forms.HiddenInput()
 
     def clean_title(self):

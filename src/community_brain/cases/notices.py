@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextvars
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
@@ -24,6 +25,15 @@ HANDLER_ROLES = (
 def handlers_of(organisation) -> list[User]:
     if organisation is None:
         return []
+    memo = _batch.get()
+    if memo is not None:
+        if organisation.pk not in memo.handlers:
+            memo.handlers[organisation.pk] = _handlers(organisation)
+        return memo.handlers[organisation.pk]
+    return _handlers(organisation)
+
+
+def _handlers(organisation) -> list[User]:
     return list(
         User.objects.filter(
             is_active=True,
@@ -47,6 +57,32 @@ def community_secretaries(community) -> list[User]:
 
 
 _muted: contextvars.ContextVar[bool] = contextvars.ContextVar("case_notices_muted", default=False)
+
+
+@dataclass
+class _Batch:
+    calls: list = field(default_factory=list)
+    handlers: dict = field(default_factory=dict)
+
+
+_batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
+    "case_notices_batch", default=None
+)
+
+
+@contextmanager
+def batched():
+    """The notices sent inside are written together when the block ends without error (many
+    cases reported at once); each organisation's handlers are looked up once."""
+    batch = _Batch()
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    from community_brain.notify.services import notify_many
+
+    notify_many(batch.calls)
 
 
 @contextmanager
@@ -76,14 +112,19 @@ def send(case, template: str, recipients, *, key: str, urgent: bool = False, **e
     people = {u.pk: u for u in recipients if u is not None}
     if not people or _muted.get():
         return
-    notify(
-        recipients=list(people.values()),
-        template=template,
-        payload=_payload(case, **extra),
-        urgent=urgent,
-        idempotency_key=f"case:{case.pk}:{key}",
-        related=case,
-    )
+    call = {
+        "recipients": list(people.values()),
+        "template": template,
+        "payload": _payload(case, **extra),
+        "urgent": urgent,
+        "idempotency_key": f"case:{case.pk}:{key}",
+        "related": case,
+    }
+    batch = _batch.get()
+    if batch is not None:
+        batch.calls.append(call)
+    else:
+        notify(**call)
 
 
 def assigned(case, event) -> None:

@@ -9,10 +9,8 @@ committee takes the case.
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from community_brain.accounts.models import Organisation
-from community_brain.accounts.roles import OrganisationKind
+from community_brain.cases import reference
 from community_brain.cases.choices import RouteTarget
 from community_brain.cases.models import Category, RoutingRule
 
@@ -38,32 +36,25 @@ def _target(rule: RoutingRule, compound) -> Organisation | None:
 
 
 def route(category: Category, compound=None, community=None) -> tuple[Organisation | None, str]:
-    """The responsible organisation and a sentence saying which rule chose it."""
+    """The responsible organisation and a sentence saying which rule chose it. Reads the
+    rules, compounds and committees from ``cases.reference`` snapshots: no query."""
     lineage = _ancestors(category)
-    rules = (
-        RoutingRule.objects.filter(is_active=True)
-        .filter(Q(category_id__in=lineage) | Q(category__isnull=True))
-        .filter(
-            Q(compound=compound) | Q(compound__isnull=True)
-            if compound
-            else Q(compound__isnull=True)
-        )
-        .select_related("organisation", "category")
-    )
+    if compound is not None:  # with its companies loaded
+        compound = reference.compounds.get().get(compound.pk, compound)
+    candidates = [
+        rule
+        for rule in reference.rules.get()
+        if (rule.category_id is None or rule.category_id in lineage)
+        and (rule.compound_id is None or (compound is not None and rule.compound_id == compound.pk))
+    ]
 
     def rank(rule: RoutingRule):
         depth = lineage.index(rule.category_id) if rule.category_id else len(lineage)
         return (depth, 0 if rule.compound_id else 1, rule.order, rule.pk)
 
-    for rule in sorted(rules, key=rank):
+    for rule in sorted(candidates, key=rank):
         organisation = _target(rule, compound)
         if organisation is not None and organisation.is_active:
             return organisation, f"rule #{rule.pk}: {rule}"
-    committee = (
-        Organisation.objects.filter(
-            kind=OrganisationKind.COMMUNITY_COMMITTEE, community=community, is_active=True
-        ).first()
-        if community
-        else None
-    )
+    committee = reference.committees.get().get(community.pk) if community else None
     return committee, "default: the community committee"

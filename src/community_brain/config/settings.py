@@ -227,6 +227,9 @@ NOTIFY_SMS_BACKEND = env_str(
     "NOTIFY_SMS_BACKEND", "community_brain.notify.channels.sms.LoggingSmsBackend"
 )
 NOTIFY_ESCALATE_AFTER_MINUTES = env_int("NOTIFY_ESCALATE_AFTER_MINUTES", 10)
+# Reports arriving together in one web process are written in one transaction (group commit;
+# docs/performance.md). Off: each report is its own transaction.
+CASES_GROUP_COMMIT = env_bool("CASES_GROUP_COMMIT", True)
 
 # --- logs: one JSON object per line on stderr ------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

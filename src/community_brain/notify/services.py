@@ -107,6 +107,65 @@ def notify(
         )
 
 
+def notify_many(calls: list[Mapping]) -> None:
+    """Many ``notify`` calls (their keyword arguments) in one write: one preference query,
+    one INSERT. Calls that page someone (urgent, to be acknowledged, to robots, narrowed
+    channels) take ``notify`` one by one; the result is the same as calling it for each."""
+    plain = []
+    for call in calls:
+        special = ("urgent", "needs_ack", "organisation", "channels", "compound")
+        if any(call.get(name) for name in special):
+            notify(**call)
+        else:
+            plain.append(call)
+    if not plain:
+        return
+    now = timezone.now()
+    prepared, everyone = [], {}
+    for call in plain:
+        key, template = call["idempotency_key"], call["template"]
+        if not key or len(key) > 190:
+            raise ValueError("idempotency_key: give 1 to 190 characters")
+        if not templates.exists(template):
+            raise ValueError(f"unknown notice template {template!r}: add it to notify.templates")
+        people = _people(call["recipients"])
+        everyone.update((p.pk, p) for p in people)
+        prepared.append((call, people, _plain_payload(call["payload"])))
+    preferences = {p.user_id: p for p in Preference.objects.filter(user__in=list(everyone))}
+    rows = []
+    for call, people, payload in prepared:
+        rows += _rows(
+            people=people,
+            endpoints=[],
+            template=call["template"],
+            payload=payload,
+            urgent=False,
+            needs_ack=False,
+            key=call["idempotency_key"],
+            related=call.get("related"),
+            requested=None,
+            escalation=None,
+            respect_preferences=True,
+            preferences=preferences,
+            now=now,
+        )
+    if not rows:
+        return
+    Notice.objects.bulk_create(rows, ignore_conflicts=True)  # replays keep the first row
+    if all(row.state != State.PENDING for row in rows):
+        return  # only in-app rows, delivered as written: nothing for the worker
+    due = list(
+        Notice.objects.filter(
+            idempotency_key__in={c["idempotency_key"] for c, _p, _l in prepared},
+            endpoint__isnull=True,
+            state=State.PENDING,
+            next_attempt_at__lte=now,
+        ).values_list("pk", flat=True)
+    )
+    if due:
+        transaction.on_commit(partial(enqueue, due), robust=True)
+
+
 def alert(
     *,
     organisation,
@@ -252,6 +311,57 @@ def _write(
     respect_preferences: bool = True,
 ) -> list[Notice]:
     now = timezone.now()
+    preferences = {p.user_id: p for p in Preference.objects.filter(user__in=people)}
+    rows = _rows(
+        people=people,
+        endpoints=endpoints,
+        template=template,
+        payload=payload,
+        urgent=urgent,
+        needs_ack=needs_ack,
+        key=key,
+        related=related,
+        requested=requested,
+        escalation=escalation,
+        respect_preferences=respect_preferences,
+        preferences=preferences,
+        now=now,
+    )
+    if rows:
+        # A replay (or a concurrent one that won the race) meets the unique constraints,
+        # which keep the first row.
+        Notice.objects.bulk_create(rows, ignore_conflicts=True)
+    notices = list(
+        Notice.objects.filter(
+            Q(recipient__in=people, endpoint__isnull=True) | Q(endpoint__in=endpoints),
+            idempotency_key=key,
+        )
+        .select_related("recipient", "endpoint")
+        .order_by("id")
+    )
+    due = [n.pk for n in notices if n.state == State.PENDING and n.next_attempt_at <= now]
+    if due:
+        transaction.on_commit(partial(enqueue, due, urgent=urgent), robust=True)
+    return notices
+
+
+def _rows(
+    *,
+    people,
+    endpoints,
+    template,
+    payload,
+    urgent,
+    needs_ack,
+    key,
+    related,
+    requested,
+    escalation,
+    respect_preferences,
+    preferences,
+    now,
+) -> list[Notice]:
+    """The outbox rows of one notice: per person per channel, and per group robot."""
     related_type, related_id = _related(related)
     common = {
         "template": template,
@@ -262,7 +372,6 @@ def _write(
         "related_id": related_id,
         "created_at": now,
     }
-    preferences = {p.user_id: p for p in Preference.objects.filter(user__in=people)}
     rows = []
     for person in people:
         preference = preferences.get(person.pk)
@@ -289,22 +398,7 @@ def _write(
         Notice(endpoint=e, channel=Channel.WEBHOOK, mentions=phones, next_attempt_at=now, **common)
         for e in endpoints
     )
-    if rows:
-        # A replay (or a concurrent one that won the race) meets the unique constraints,
-        # which keep the first row.
-        Notice.objects.bulk_create(rows, ignore_conflicts=True)
-    notices = list(
-        Notice.objects.filter(
-            Q(recipient__in=people, endpoint__isnull=True) | Q(endpoint__in=endpoints),
-            idempotency_key=key,
-        )
-        .select_related("recipient", "endpoint")
-        .order_by("id")
-    )
-    due = [n.pk for n in notices if n.state == State.PENDING and n.next_attempt_at <= now]
-    if due:
-        transaction.on_commit(partial(enqueue, due, urgent=urgent), robust=True)
-    return notices
+    return rows
 
 
 def enqueue(notice_ids: list[int], *, urgent: bool = False) -> None:

@@ -30,12 +30,20 @@ def _label_of(by) -> str:
     org = (
         Membership.objects.filter(user=by, is_active=True, organisation__isnull=False)
         .select_related("organisation")
+        .order_by("pk")
         .first()
     )
     return f"{org.organisation}·{by}" if org else str(by)
 
 
-def event(
+def event(case: Case, kind: str, by=None, **fields) -> CaseEvent:
+    """Write a timeline row."""
+    row = event_row(case, kind, by, **fields)
+    row.save()
+    return row
+
+
+def event_row(
     case: Case,
     kind: str,
     by=None,
@@ -47,12 +55,14 @@ def event(
     public: bool = True,
     data: dict | None = None,
     at=None,
+    acting: context.ActingContext | None = None,
 ) -> CaseEvent:
-    ctx = context.current()
+    """A timeline row, unsaved; ``acting`` when it is written outside its request."""
+    ctx = acting or context.current()
     extra = {"channel": ctx.channel}
     if ctx.request_id:
         extra["request_id"] = ctx.request_id
-    return CaseEvent.objects.create(
+    return CaseEvent(
         case=case,
         kind=kind,
         at=at or now(),

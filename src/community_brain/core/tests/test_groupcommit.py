@@ -1,0 +1,77 @@
+"""Group commit hands each caller its own result, batches callers that arrive together, and
+never loses a caller when the write fails."""
+
+import threading
+import time
+
+import pytest
+
+from community_brain.core.groupcommit import GroupCommit
+
+
+def test_a_lone_caller_is_written_at_once_as_a_batch_of_one():
+    seen = []
+    group = GroupCommit(lambda items: seen.append(list(items)) or [i * 2 for i in items])
+    assert group.submit(21) == 42
+    assert seen == [[21]] and (group.batches, group.items) == (1, 1)
+
+
+def test_callers_arriving_during_a_write_share_the_next_batch():
+    started, release = threading.Event(), threading.Event()
+    batches = []
+
+    def write(items):
+        batches.append(list(items))
+        if len(batches) == 1:  # hold the first write until the others have queued
+            started.set()
+            release.wait(5)
+        return [f"done {i}" for i in items]
+
+    group = GroupCommit(write)
+    results = {}
+
+    def call(n):
+        results[n] = group.submit(n)
+
+    first = threading.Thread(target=call, args=(0,))
+    first.start()
+    started.wait(5)
+    others = [threading.Thread(target=call, args=(n,)) for n in range(1, 6)]
+    for t in others:
+        t.start()
+    deadline = time.time() + 5
+    while len(group._pending) < 5 and time.time() < deadline:
+        time.sleep(0.005)
+    release.set()
+    for t in [first, *others]:
+        t.join(5)
+    assert results == {n: f"done {n}" for n in range(6)}
+    assert batches[0] == [0] and sorted(batches[1]) == [1, 2, 3, 4, 5] and len(batches) == 2
+
+
+def test_an_error_for_one_item_is_raised_in_its_caller_only():
+    group = GroupCommit(lambda items: [ValueError(f"bad {i}") if i < 0 else i for i in items])
+    assert group.submit(3) == 3
+    with pytest.raises(ValueError, match="bad -1"):
+        group.submit(-1)
+
+
+def test_a_failed_write_reaches_every_caller_and_the_next_batch_still_runs():
+    calls = []
+
+    def write(items):
+        calls.append(items)
+        if len(calls) == 1:
+            raise RuntimeError("database went away")
+        return items
+
+    group = GroupCommit(write)
+    with pytest.raises(RuntimeError, match="database went away"):
+        group.submit("a")
+    assert group.submit("b") == "b"
+
+
+def test_a_write_returning_the_wrong_number_of_results_is_an_error():
+    group = GroupCommit(lambda items: [])
+    with pytest.raises(RuntimeError, match="0 results for 1"):
+        group.submit("x")
