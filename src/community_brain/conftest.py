@@ -31,10 +31,12 @@ def _immediate_tasks(settings, tmp_path):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
+    from community_brain.cases.services.common import forget_labels
     from community_brain.core.snapshots import clear_all
 
     cache.clear()
     clear_all()  # what a snapshot read in an earlier test may since have been rolled back
+    forget_labels()
 
 
 @pytest.fixture

@@ -200,12 +200,12 @@ class ApiTokenQuerySet(models.QuerySet):
     def authenticate(self, raw: str) -> ApiToken | None:
         if not raw or not raw.startswith(ApiToken.PREFIX):
             return None
-        return (
+        found = (
             self.select_related("user")
             .filter(key_hash=token_hash(raw), revoked_at__isnull=True, user__is_active=True)
-            .order_by("pk")  # the hash is unique; the model's ordering would only cost
-            .first()
+            .order_by()[:1]  # the hash is unique: ordering would only cost
         )
+        return next(iter(found), None)
 
 
 class ApiToken(models.Model):

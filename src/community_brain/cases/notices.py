@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from community_brain.accounts.models import User
+from community_brain.accounts.models import Membership, User
 from community_brain.accounts.roles import Role
 from community_brain.notify import oncall
 
@@ -31,6 +31,21 @@ def handlers_of(organisation) -> list[User]:
             memo.handlers[organisation.pk] = _handlers(organisation)
         return memo.handlers[organisation.pk]
     return _handlers(organisation)
+
+
+def _handlers_of_each(organisation_ids: set[int]) -> dict[int, list[User]]:
+    if not organisation_ids:
+        return {}
+    found: dict[int, dict[int, User]] = {pk: {} for pk in organisation_ids}
+    memberships = Membership.objects.filter(
+        organisation_id__in=organisation_ids,
+        is_active=True,
+        role__in=HANDLER_ROLES,
+        user__is_active=True,
+    ).select_related("user")
+    for membership in memberships.order_by("pk"):
+        found[membership.organisation_id].setdefault(membership.user_id, membership.user)
+    return {pk: list(users.values()) for pk, users in found.items()}
 
 
 def _handlers(organisation) -> list[User]:
@@ -71,10 +86,11 @@ _batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
 
 
 @contextmanager
-def batched():
+def batched(organisations=()):
     """The notices sent inside are written together when the block ends without error (many
-    cases reported at once); each organisation's handlers are looked up once."""
-    batch = _Batch()
+    cases reported at once); the handlers of ``organisations`` are looked up in one query,
+    any other organisation's once."""
+    batch = _Batch(handlers=_handlers_of_each({o.pk for o in organisations if o is not None}))
     token = _batch.set(batch)
     try:
         yield

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.core.exceptions import PermissionDenied
 
 from community_brain.accounts.models import Membership
@@ -17,13 +19,27 @@ def now():
     return clock.now()
 
 
+LABEL_SECONDS = 60.0
+_labels: dict[int, tuple[str, float]] = {}
+
+
 def actor_label(by) -> str:
+    """ "Organisation·person", as the timeline shows who acted. Kept for a minute per person
+    in this process: a label only describes, and reports arrive by the hundred."""
     if by is None or not getattr(by, "is_authenticated", False):
         return ""
     label = getattr(by, "_case_actor_label", None)  # once per request's user object
     if label is None:
-        label = by._case_actor_label = _label_of(by)
+        cached = _labels.get(by.pk)
+        if cached is None or cached[1] < time.monotonic():
+            cached = (_label_of(by), time.monotonic() + LABEL_SECONDS)
+            _labels[by.pk] = cached
+        label = by._case_actor_label = cached[0]
     return label
+
+
+def forget_labels() -> None:
+    _labels.clear()
 
 
 def _label_of(by) -> str:

@@ -239,7 +239,7 @@ def _known_tokens(drafts: list[Draft]) -> dict[tuple, Case]:
     tokens = {d.case.client_token for d in drafts if d.case.client_token}
     if not tokens:
         return {}
-    rows = Case.objects.filter(client_token__in=tokens)
+    rows = Case.objects.filter(client_token__in=tokens).order_by()
     return {(c.source, c.client_token): c for c in rows}
 
 
@@ -361,7 +361,7 @@ def _write_batch(drafts: list[Draft]) -> None:
     rows = [_reported(d) for d in drafts] + [_assigned(d) for d in dispatched]
     CaseEvent.objects.bulk_create(rows)
     CaseParticipant.objects.bulk_create([_lead(d.case) for d in dispatched])
-    with notices.batched():
+    with notices.batched(organisations=[d.case.organisation for d in dispatched]):
         for draft, assigned in zip(dispatched, rows[len(drafts) :], strict=True):
             notices.assigned(draft.case, assigned)
 
