@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "community_brain.notify",
     "community_brain.cases",
     "community_brain.devices",
+    "community_brain.screen",
+    "community_brain.workbench",
     "community_brain.demo",
     "django.contrib.admin",
     "django.contrib.auth",

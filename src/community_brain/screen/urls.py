@@ -1,0 +1,5 @@
+"""URLs of the big screen."""
+
+
+app_name = "screen"
+urlpatterns: list = []

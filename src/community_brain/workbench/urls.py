@@ -1,0 +1,5 @@
+"""URLs of the workbenches."""
+
+
+app_name = "workbench"
+urlpatterns: list = []
