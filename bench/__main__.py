@@ -6,7 +6,14 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ["import_residents", "cases_api", "ledger_page", "notify_webhook", "ingest_mqtt"]
+BENCHMARKS = [
+    "import_residents",
+    "cases_api",
+    "ledger_page",
+    "notify_webhook",
+    "ingest_mqtt",
+    "screen_refresh",
+]
 
 
 def _bench_database() -> str:

@@ -32,11 +32,14 @@ def _immediate_tasks(settings, tmp_path):
     from django.core.cache import cache
 
     from community_brain.cases.services.common import forget_labels
+    from community_brain.core import live
     from community_brain.core.snapshots import clear_all
 
     cache.clear()
     clear_all()  # what a snapshot read in an earlier test may since have been rolled back
     forget_labels()
+    settings.LIVE_BACKEND = "local"  # tests that need another transport say so
+    live.reset_transport()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Which parts of the navigation the signed-in user may use."""
 
 from community_brain.accounts.permissions import IMPORT, VIEW, Kind, access_for
+from community_brain.accounts.roles import DISPATCH
 
 
 def nav(request):
@@ -15,5 +16,14 @@ def nav(request):
             "cases": access.allows(Kind.CASES, VIEW),
             "diary": access.has_role("grid_worker", "community_staff"),
             "devices": access.allows(Kind.DEVICES, VIEW),
+            "workbench": access.has_role(
+                "grid_worker",
+                "department_officer",
+                "property_staff",
+                "contractor",
+                "community_staff",
+                "system_admin",
+            ),
+            "screen": access.allows(Kind.CASES, DISPATCH),
         },
     }

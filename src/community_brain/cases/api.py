@@ -1,9 +1,9 @@
 """API of the case ledger: categories, cases (list with the ledger's filters, report, read),
 the timeline, actions (the same table as the pages), figures, similar cases."""
 
-from __future__ import annotations
-
-from datetime import datetime
+# No ``from __future__ import annotations`` here: django-ninja's @paginate resolves a view's
+# annotations in its own module, where ``date`` would be unknown.
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from community_brain.accounts.permissions import access_for
 from community_brain.accounts.roles import REPORT, Kind
 from community_brain.cases import actions, machine, queries, services, timeline
+from community_brain.cases.choices import Rating
 from community_brain.cases.models import Case, Category
 from community_brain.cases.services.common import add_photos, is_handler
 from community_brain.core.errors import InvalidInput
@@ -149,6 +150,14 @@ def list_cases(
     flagged: bool | None = None,
     since: str | None = None,
     until: str | None = None,
+    assignee: int | None = None,
+    due_since: date | None = None,
+    due_until: date | None = None,
+    resolved_since: date | None = None,
+    resolved_until: date | None = None,
+    rated_since: date | None = None,
+    rated_until: date | None = None,
+    rating: Rating | None = None,
     sort: str | None = None,
 ):
     params = {k: v for k, v in locals().items() if k != "request" and v is not None}

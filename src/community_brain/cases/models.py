@@ -374,6 +374,22 @@ class Case(TimeStampedModel):
             models.Index(fields=["category", "-reported_at"], name="case_category_idx"),
             models.Index(fields=["status", "resolve_by"], name="case_deadline_idx"),
             models.Index(fields=["-reported_at"], name="case_reported_idx"),
+            models.Index(  # open cases per compound (the big screen), counted from the index
+                # alone: the scope's columns are in it, like the overdue index
+                fields=["community", "compound", "reporter_user", "assignee"],
+                condition=Q(status__in=choices.OPEN_STATUSES),
+                name="case_open_idx",
+            ),
+            models.Index(  # "unsatisfied this month" on the secretary's overview
+                fields=["rated_at"],
+                condition=Q(rated_at__isnull=False),
+                name="case_rated_idx",
+            ),
+            models.Index(  # "resolved today" on the big screen
+                fields=["resolved_at"],
+                condition=Q(resolved_at__isnull=False),
+                name="case_resolved_idx",
+            ),
             models.Index(  # the "overdue" filter: open and late, a small part of the ledger
                 # with the columns the scope asks for, so counting needs no table reads
                 fields=["community", "-reported_at", "reporter_user", "assignee"],

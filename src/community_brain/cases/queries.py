@@ -95,13 +95,26 @@ def ledger(qs, params) -> tuple:
     if params.get("flagged") in ("1", "true", True):
         qs = qs.filter(flagged=True)
         applied["flagged"] = True
-    since, until = _day(params.get("since")), _day(params.get("until"))
-    if since:
-        qs = qs.filter(reported_at__gte=_start(since))
-        applied["since"] = since.isoformat()
-    if until:
-        qs = qs.filter(reported_at__lt=_start(until + timedelta(days=1)))
-        applied["until"] = until.isoformat()
+    # Dates are local days, both ends included: reported (since/until), deadline
+    # (due_since/due_until, e.g. "due today"), last rating (rated_since/rated_until),
+    # resolution (resolved_since/resolved_until, the big screen's "resolved today").
+    for field, low, high in (
+        ("reported_at", "since", "until"),
+        ("resolve_by", "due_since", "due_until"),
+        ("rated_at", "rated_since", "rated_until"),
+        ("resolved_at", "resolved_since", "resolved_until"),
+    ):
+        start, end = _day(params.get(low)), _day(params.get(high))
+        if start:
+            qs = qs.filter(**{f"{field}__gte": _start(start)})
+            applied[low] = start.isoformat()
+        if end:
+            qs = qs.filter(**{f"{field}__lt": _start(end + timedelta(days=1))})
+            applied[high] = end.isoformat()
+    rating = params.get("rating")
+    if rating in Rating.values:  # the latest verdict (a redo rated again replaces it)
+        qs = qs.filter(rating=rating)
+        applied["rating"] = rating
     sort = params.get("sort") or "-reported"
     qs = qs.order_by(SORTS.get(sort, "-reported_at"), "-id")
     applied["sort"] = sort

@@ -73,6 +73,34 @@ def _filters_context(user):
     }
 
 
+def _kept_filters(applied: dict, params) -> list[dict]:
+    """Filters the ledger's form has no field for (they arrive from the overview, the big
+    screen, a bookmark): shown as chips, each with a link that drops it, and kept as hidden
+    fields when the form is sent again."""
+    labels = {
+        "grid": _("grid"),
+        "assignee": _("assignee"),
+        "priority": _("priority"),
+        "request_type": _("type of request"),
+        "due_since": _("due from"),
+        "due_until": _("due until"),
+        "resolved_since": _("resolved from"),
+        "resolved_until": _("resolved until"),
+        "rated_since": _("rated from"),
+        "rated_until": _("rated until"),
+        "rating": _("rating"),
+    }
+    kept = []
+    for key, label in labels.items():
+        if key not in applied:
+            continue
+        rest = params.copy()
+        rest.pop(key, None)
+        rest.pop("page", None)
+        kept.append({"key": key, "label": label, "value": applied[key], "drop": rest.urlencode()})
+    return kept
+
+
 @login_required
 def ledger(request):
     _require(request.user)
@@ -96,6 +124,7 @@ def ledger(request):
             "applied": applied,
             "qs": params.urlencode(),
             "qs_nosort": sortless.urlencode(),
+            "kept": _kept_filters(applied, request.GET),
             "now": timezone.now(),
             "can_report": access.allows(Kind.CASES, REPORT),
             "can_export": access.allows(Kind.CASES, EXPORT),

@@ -232,6 +232,9 @@ NOTIFY_ESCALATE_AFTER_MINUTES = env_int("NOTIFY_ESCALATE_AFTER_MINUTES", 10)
 # Reports arriving together in one web process are written in one transaction (group commit;
 # docs/performance.md). Off: each report is its own transaction.
 CASES_GROUP_COMMIT = env_bool("CASES_GROUP_COMMIT", True)
+# Live events for the big screen (core/live.py): auto picks redis with REDIS_URL, else
+# PostgreSQL's NOTIFY on PostgreSQL, else a table every process polls (SQLite).
+LIVE_BACKEND = env_str("LIVE_BACKEND", "auto")
 
 # --- logs: one JSON object per line on stderr ------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

@@ -189,3 +189,20 @@ class WorkCalendarYear(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class LiveMessage(models.Model):
+    """A live event on its way to the pages listening (``core.live``'s database transport,
+    for deployments without Redis or PostgreSQL: SQLite with several processes). Kept for
+    minutes only."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    body = models.TextField()
+
+    class Meta:
+        verbose_name = _("live message")
+        verbose_name_plural = _("live messages")
+
+    def __str__(self) -> str:
+        return self.body[:80]

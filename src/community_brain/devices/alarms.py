@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from community_brain.accounts.permissions import CHANGE
-from community_brain.core import audit
+from community_brain.core import audit, live
 from community_brain.core.errors import IllegalTransition, InvalidInput
 from community_brain.devices.choices import SEVERITY_RANK, Severity
 from community_brain.devices.models import Alarm, Device, Rule
@@ -163,10 +163,32 @@ def raise_alarm(
     )
     if rule is not None:
         _run_actions(alarm, rule, at)
+    _announce(alarm, "alarm")
     return alarm, True
 
 
-def _label(alarm: Alarm) -> str:
+def _announce(alarm: Alarm, kind: str) -> None:
+    """Tell the big screen (``core.live``), once this transaction commits."""
+    device = alarm.device
+    live.publish(
+        kind,
+        {
+            "id": alarm.pk,
+            "type": alarm.type,
+            "label": label(alarm),
+            "severity": alarm.severity,
+            "device": device.name,
+            "device_code": device.code,
+            "compound": device.compound.name if device.compound_id else "",
+            "compound_id": device.compound_id,
+            "started_at": alarm.started_at,
+            "case": alarm.case.code if alarm.case_id else "",
+        },
+    )
+
+
+def label(alarm: Alarm) -> str:
+    """What the alarm is, in words: its rule's name, or its type."""
     return (alarm.rule.name if alarm.rule else "") or alarm.type
 
 
@@ -213,7 +235,7 @@ def _open_case(alarm: Alarm, rule: Rule, at):
         logger.warning("rule %s opens cases but names no category", rule.pk)
         return None
     data = {
-        "title": f"{device.name}：{_label(alarm)}"[:120],
+        "title": f"{device.name}：{label(alarm)}"[:120],
         "description": describe(alarm),
         "category": rule.category_id,
         "compound": device.compound_id,
@@ -241,7 +263,7 @@ def _open_case(alarm: Alarm, rule: Rule, at):
         case,
         EventKind.ALARM_RAISED,
         None,
-        message=f"{_label(alarm)}（#{alarm.pk}）",
+        message=f"{label(alarm)}（#{alarm.pk}）",
         public=False,
         at=at,
         data={
@@ -265,7 +287,7 @@ def _alert(alarm: Alarm, case) -> None:
         template="alarm.raised",
         payload={
             "place": _place(device),
-            "title": f"{device.name}：{_label(alarm)}",
+            "title": f"{device.name}：{label(alarm)}",
             "detail": describe(alarm),
             "severity": alarm.severity,
             "alarm": alarm.pk,
@@ -318,6 +340,7 @@ def clear_alarm(alarm: Alarm, *, by=None, at: datetime, reason: str) -> Alarm:
     )
     if alarm.case_id:
         _case_note(alarm, by, at, f"告警已解除：{reason}", "cleared")
+    _announce(alarm, "alarm_cleared")
     return alarm
 
 

@@ -67,6 +67,12 @@ SCHEDULE: tuple[Job, ...] = (
     ),
     Job("devices.sweep", "community_brain.devices.sweep.sweep", every=timedelta(minutes=1)),
     Job(
+        "screen.refresh_recent",
+        "community_brain.screen.readmodel.refresh_recent",
+        every=timedelta(minutes=1),
+    ),
+    Job("screen.rebuild", "community_brain.screen.readmodel.rebuild", daily_at=time(2, 30)),
+    Job(
         "notify.daily_digest",
         "community_brain.notify.services.send_daily_digests",
         daily_at=time(8, 0),

@@ -10,6 +10,7 @@ from community_brain.accounts.models import Membership
 from community_brain.accounts.permissions import access_for
 from community_brain.accounts.roles import DISPATCH, HANDLE, REPORT
 from community_brain.cases import machine
+from community_brain.cases.announce import announce
 from community_brain.cases.models import Case, CaseEvent, CasePhoto
 from community_brain.core import clock, context
 from community_brain.core.images import clean_image
@@ -56,6 +57,7 @@ def event(case: Case, kind: str, by=None, **fields) -> CaseEvent:
     """Write a timeline row."""
     row = event_row(case, kind, by, **fields)
     row.save()
+    announce(case, kind)
     return row
 
 

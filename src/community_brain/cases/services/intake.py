@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from community_brain.accounts.permissions import access_for
 from community_brain.accounts.roles import DISPATCH, Kind
 from community_brain.cases import notices, routing, sla
+from community_brain.cases.announce import announce
 from community_brain.cases.choices import EventKind, ParticipantRole, Source, Status
 from community_brain.cases.forms import CaseReportForm
 from community_brain.cases.models import Case, CaseCounter, CaseEvent, CaseParticipant
@@ -334,6 +335,7 @@ def _write(draft: Draft) -> None:
     case.save(force_insert=True)
     ev = _reported(draft)
     ev.save()
+    announce(case, EventKind.REPORTED)
     add_photos(
         case,
         draft.photos,
@@ -360,6 +362,8 @@ def _write_batch(drafts: list[Draft]) -> None:
     dispatched = [d for d in drafts if d.dispatch]
     rows = [_reported(d) for d in drafts] + [_assigned(d) for d in dispatched]
     CaseEvent.objects.bulk_create(rows)
+    for draft in drafts:
+        announce(draft.case, EventKind.REPORTED)
     CaseParticipant.objects.bulk_create([_lead(d.case) for d in dispatched])
     with notices.batched(organisations=[d.case.organisation for d in dispatched]):
         for draft, assigned in zip(dispatched, rows[len(drafts) :], strict=True):

@@ -149,3 +149,17 @@ def test_ledger_filters_export_and_figures(world, cats, login):
     figures = client.get("/cases/figures/").content.decode()
     assert 'data-figure="total">2<' in figures
     assert client.get(f"/cases/{Case.objects.first().code}/print/").status_code == 200
+
+
+def test_the_api_lists_by_the_ledgers_date_filters_and_names_a_bad_one(world, cats, api_client):
+    from django.utils import timezone
+
+    case = report_case(world, cats)
+    Case.objects.filter(pk=case.pk).update(resolved_at=timezone.now())
+    client = api_client(world.users["staff"])
+    today = timezone.localdate().isoformat()
+    rows = client.get(f"/api/v1/cases?resolved_since={today}&resolved_until={today}").json()
+    assert [r["code"] for r in rows["items"]] == [case.code]
+    assert client.get("/api/v1/cases?resolved_until=2000-01-01").json()["count"] == 0
+    bad = client.get("/api/v1/cases?due_since=tomorrow")
+    assert bad.status_code == 400 and "due_since" in bad.content.decode()

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from community_brain.core.context import acting
 from community_brain.demo import cases, devices, history, register, rota
+from community_brain.screen import readmodel
 
 
 class Command(BaseCommand):
@@ -20,5 +21,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"Seeded {made_devices} monitoring devices.\n")
             if made:
                 self.stdout.write(f"Seeded a year of cases: {made}.\n")
+            readmodel.rebuild()  # the big screen's monthly figures, at once
         if not created:
             self.stdout.write("The demo register is already seeded.\n")

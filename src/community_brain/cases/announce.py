@@ -1,0 +1,20 @@
+"""What the big screen hears about cases: one small live message per new case and per step
+on a timeline, sent when the transaction commits (``core.live``)."""
+
+from __future__ import annotations
+
+from community_brain.core import live
+
+
+def announce(case, kind: str) -> None:
+    live.publish(
+        "case",
+        {
+            "code": case.code,
+            "title": case.title[:60],
+            "kind": kind,
+            "status": case.status,
+            "compound": case.compound.name if case.compound_id else "",
+            "overdue": case.is_overdue,
+        },
+    )
