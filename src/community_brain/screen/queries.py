@@ -12,7 +12,7 @@ import hashlib
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -118,30 +118,29 @@ def _kpis(cases, devices, alarms, today: date, open_by_compound: dict) -> dict:
 
 
 # --- the read model --------------------------------------------------------------------------
-def _sums(rows) -> dict:
-    return rows.aggregate(**{name: Sum(name) for name in FIGURES})
-
-
 def _rates(communities: list[int], today: date) -> dict:
-    """This year's four rates and the last twelve months of each."""
-    rows = CaseMonth.objects.filter(community_id__in=communities)
-    year = {k: v or 0 for k, v in _sums(rows.filter(month__year=today.year)).items()}
+    """This year's four rates and the last twelve months of each, in one query: twelve
+    months back always reach this year's January, so the year is a sum of those months."""
     first = month_of(today)
     for _ in range(11):
         first = month_of(first - timedelta(days=1))
     by_month = {
         r["month"]: r
-        for r in rows.filter(month__gte=first)
+        for r in CaseMonth.objects.filter(community_id__in=communities, month__gte=first)
         .values("month")
-        .annotate(**{name: Sum(name) for name in FIGURES})
+        .annotate(refreshed=Max("refreshed_at"), **{name: Sum(name) for name in FIGURES})
         .order_by("month")
     }
     months, month = [], first
+    year = dict.fromkeys(FIGURES, 0)
     while month <= today:
-        row = with_rates({name: (by_month.get(month) or {}).get(name) or 0 for name in FIGURES})
+        counts = {name: (by_month.get(month) or {}).get(name) or 0 for name in FIGURES}
+        if month.year == today.year:
+            year = {name: year[name] + counts[name] for name in FIGURES}
+        row = with_rates(counts)
         months.append({"month": f"{month:%Y-%m}", **_four(row), "total": row["total"]})
         month = next_month(month)
-    refreshed = rows.order_by("-refreshed_at").values_list("refreshed_at", flat=True).first()
+    refreshed = max((r["refreshed"] for r in by_month.values()), default=None)
     return {
         "year": {**_four(with_rates(year)), "total": year["total"]},
         "months": months,
@@ -262,19 +261,22 @@ def _spot(compound, key: str) -> tuple[float | None, float | None]:
     return round(compound.lng + dx, 6), round(compound.lat + dy, 6)
 
 
-def case_point(case: Case, compound=None, *, detail: str | None = None) -> dict:
-    """A case as a dot on the map; ``detail`` is the case page's URL with ``{code}`` in it
-    (one ``reverse`` for two hundred dots)."""
-    lng, lat = (case.lng, case.lat) if case.lat is not None else _spot(compound, case.code)
-    url = detail.format(code=case.code) if detail else reverse("cases:detail", args=[case.code])
+def case_point(case: dict, compound, detail: str) -> dict:
+    """A case (its values) as a dot on the map; ``detail`` is the case page's URL with
+    ``{code}`` in it (one ``reverse`` for two hundred dots)."""
+    code = case["code"]
+    if case["lat"] is not None:
+        lng, lat = case["lng"], case["lat"]
+    else:
+        lng, lat = _spot(compound, code)
     return {
-        "code": case.code,
-        "title": case.title,
-        "status": case.status,
-        "overdue": case.is_overdue,
+        "code": code,
+        "title": case["title"],
+        "status": case["status"],
+        "overdue": case["is_overdue"],
         "lng": lng,
         "lat": lat,
-        "url": url,
+        "url": detail.format(code=code),
     }
 
 
@@ -304,11 +306,11 @@ def _map(user, cases, alarms, open_per: dict) -> dict:
     ]
     recent = (
         cases.filter(status__in=OPEN_STATUSES)
-        .only("code", "title", "status", "is_overdue", "lat", "lng", "compound_id")
-        .order_by("-reported_at")[:CASE_MARKERS]
+        .order_by("-reported_at")
+        .values("code", "title", "status", "is_overdue", "lat", "lng", "compound_id")[:CASE_MARKERS]
     )
     detail = reverse("cases:detail", args=["CODE"]).replace("CODE", "{code}")
-    points = [case_point(c, compounds.get(c.compound_id), detail=detail) for c in recent]
+    points = [case_point(c, compounds.get(c["compound_id"]), detail) for c in recent]
     return {
         "geojson": {"type": "FeatureCollection", "features": features},
         "cases": [p for p in points if p["lat"] is not None],
