@@ -13,6 +13,7 @@ BENCHMARKS = [
     "notify_webhook",
     "ingest_mqtt",
     "screen_refresh",
+    "catalogue_diff",
 ]
 
 

@@ -25,5 +25,6 @@ def nav(request):
                 "system_admin",
             ),
             "screen": access.allows(Kind.CASES, DISPATCH),
+            "duties": access.is_admin or access.has_role("department_officer"),
         },
     }

@@ -24,6 +24,8 @@ class OrganisationKind(models.TextChoices):
     CONTRACTOR = "contractor", _("contractor (施工单位)")
     SUPERVISION_OFFICE = "supervision_office", _("supervision office (监理/总监办)")
     HIGHWAY_CENTRE = "highway_centre", _("highway service centre")
+    ESTABLISHMENT_OFFICE = "establishment_office", _("establishment office (编办)")
+    JUSTICE_BUREAU = "justice_bureau", _("justice bureau (司法局)")
     OTHER = "other", _("other")
 
 

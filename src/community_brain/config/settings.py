@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "community_brain.devices",
     "community_brain.screen",
     "community_brain.workbench",
+    "community_brain.duties",
     "community_brain.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("imports/", include("community_brain.core.imports_urls")),
     path("cases/", include("community_brain.cases.urls")),
     path("open311/v2/", include("community_brain.cases.open311.urls")),
+    path("public/duties/", include("community_brain.duties.public_urls")),
     path("public/", include("community_brain.cases.public_urls")),
     path("notices/", include("community_brain.notify.urls")),
     path("devices/", include((device_urls.device_patterns, "devices"))),
@@ -32,5 +33,6 @@ urlpatterns = [
     path("ingest/v1/", include((device_urls.ingest_patterns, "ingest"))),
     path("screen/", include("community_brain.screen.urls")),
     path("workbench/", include("community_brain.workbench.urls")),
+    path("duties/", include("community_brain.duties.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -93,3 +93,22 @@ def pie(items: list[tuple[str, int]]) -> dict:
             }
         ],
     }
+
+
+def stacked_bars(labels: list[str], series: dict[str, list[int]], *, horizontal=False) -> dict:
+    """Bars stacked per label, one colour per series (e.g. departments × item types)."""
+    category = {"type": "category", "data": labels, "axisLabel": {"interval": 0}}
+    value = {"type": "value", "minInterval": 1}
+    return {
+        "animation": False,
+        "grid": {"left": 150 if horizontal else 48, "right": 16, "top": 40, "bottom": 30},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"top": 0, "type": "scroll"},
+        "color": PALETTE,
+        "xAxis": value if horizontal else category,
+        "yAxis": category if horizontal else value,
+        "series": [
+            {"type": "bar", "name": name, "stack": "all", "data": values, "barMaxWidth": 22}
+            for name, values in series.items()
+        ],
+    }

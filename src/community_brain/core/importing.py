@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,10 @@ def summary_labels() -> dict[str, str]:
         "created_residents": _("residents created"),
         "created_households": _("households created"),
         "created_shops": _("shops created"),
+        "items": _("items"),
+        "new": _("new in the catalogue"),
+        "cancelled": _("gone from the catalogue"),
+        "changed": _("differing from the catalogue"),
     }
 
 
@@ -135,8 +140,10 @@ def read_table(path: str | Path, name: str, columns: Iterable[Column]) -> list[t
         raw_rows = _xlsx_rows(path)
     elif suffix == ".csv":
         raw_rows = _csv_rows(path)
+    elif suffix == ".json":
+        raw_rows = _json_rows(path)
     else:
-        raise FileProblem(_("Upload an .xlsx or .csv file."))
+        raise FileProblem(_("Upload an .xlsx, .csv or .json file."))
     try:
         header = next(raw_rows)
     except StopIteration:
@@ -184,6 +191,22 @@ def _xlsx_rows(path):
     sheet = book.worksheets[0]
     yield from sheet.iter_rows(values_only=True)
     book.close()
+
+
+def _json_rows(path):
+    """A JSON array of objects (keys: the column titles or keys), as a header and rows."""
+    try:
+        data = json.loads(Path(path).read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise FileProblem(_("This is not a readable JSON file (UTF-8).")) from exc
+    if isinstance(data, dict):  # {"items": [...]} as catalogues often come
+        data = next((v for v in data.values() if isinstance(v, list)), None)
+    if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+        raise FileProblem(_("The JSON file must hold a list of objects, one per row."))
+    header = list(dict.fromkeys(key for row in data for key in row))
+    yield header
+    for row in data:
+        yield [row.get(key) for key in header]
 
 
 def _csv_rows(path):
@@ -326,8 +349,8 @@ def start(*, by, kind: str, upload) -> ImportJob:
     if not handler.allowed(by):
         raise PermissionDenied
     name = Path(upload.name or "").name
-    if Path(name).suffix.lower() not in {".xlsx", ".csv"}:
-        raise InvalidInput.single("file", _("Upload an .xlsx or .csv file."))
+    if Path(name).suffix.lower() not in {".xlsx", ".csv", ".json"}:
+        raise InvalidInput.single("file", _("Upload an .xlsx, .csv or .json file."))
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise InvalidInput.single(
             "file",

@@ -72,6 +72,11 @@ SCHEDULE: tuple[Job, ...] = (
         every=timedelta(minutes=1),
     ),
     Job("screen.rebuild", "community_brain.screen.readmodel.rebuild", daily_at=time(2, 30)),
+    Job(  # runs on Mondays and Thursdays (the function checks the day)
+        "duties.catalogue_check",
+        "community_brain.duties.check.scheduled_check",
+        daily_at=time(6, 0),
+    ),
     Job(
         "notify.daily_digest",
         "community_brain.notify.services.send_daily_digests",

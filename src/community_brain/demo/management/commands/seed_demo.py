@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from community_brain.core.context import acting
-from community_brain.demo import cases, devices, history, register, rota
+from community_brain.demo import cases, devices, duties, history, register, rota
 from community_brain.screen import readmodel
 
 
@@ -17,6 +17,7 @@ class Command(BaseCommand):
             made = history.seed()
             rota.seed()
             made_devices = devices.seed()
+            duties.seed()
             if made_devices:
                 self.stdout.write(f"Seeded {made_devices} monitoring devices.\n")
             if made:
