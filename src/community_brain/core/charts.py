@@ -97,7 +97,9 @@ def pie(items: list[tuple[str, int]]) -> dict:
 
 def stacked_bars(labels: list[str], series: dict[str, list[int]], *, horizontal=False) -> dict:
     """Bars stacked per label, one colour per series (e.g. departments × item types)."""
-    category = {"type": "category", "data": labels, "axisLabel": {"interval": 0}}
+    category = {"type": "category", "data": labels}
+    if horizontal:  # every department's name, one per bar
+        category["axisLabel"] = {"interval": 0}
     value = {"type": "value", "minInterval": 1}
     return {
         "animation": False,
