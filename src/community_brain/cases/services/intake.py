@@ -92,6 +92,7 @@ class Draft:
     acting: context.ActingContext = field(default_factory=context.current)
     why: str = ""
     dispatch: bool = False
+    route_to: object = None  # the responsible organisation when the caller knows it
 
 
 def report(
@@ -106,9 +107,11 @@ def report(
     keep_photo_location: bool = False,
     reporter_resident=None,
     external_ref: str = "",
+    route_to=None,
 ) -> Case:
     """Register a problem. Replaying the same ``client_token`` returns the first case, also
-    when the replay races the original."""
+    when the replay races the original. ``route_to``: the responsible organisation, when the
+    caller knows it better than the routing rules (a list audit's department)."""
     draft = prepare(
         by=by,
         data=data,
@@ -121,6 +124,7 @@ def report(
         reporter_resident=reporter_resident,
         external_ref=external_ref,
     )
+    draft.route_to = route_to
     if draft.photos or connection.in_atomic_block or not settings.CASES_GROUP_COMMIT:
         # Inside the caller's transaction the write must stay in it; photos are files.
         case = draft.case
@@ -183,7 +187,10 @@ def _settle(draft: Draft, route) -> None:
     """Deadlines, the responsible organisation, and whether the case goes straight to it."""
     case = draft.case
     sla.initial_deadlines(case)
-    organisation, draft.why = route(case.category, case.compound, case.community)
+    if draft.route_to is not None:
+        organisation, draft.why = draft.route_to, "given by the reporting module"
+    else:
+        organisation, draft.why = route(case.category, case.compound, case.community)
     case.routed_to = organisation
     draft.dispatch = bool(draft.auto_dispatch and organisation is not None)
     if draft.dispatch:  # settled before the first write, so the case is inserted once

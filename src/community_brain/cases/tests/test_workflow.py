@@ -182,3 +182,18 @@ def test_a_reopened_case_is_rated_afresh(world, cats):
     assert case.status == Status.CLOSED and case.rating == "basically"
     case = services.reopen(case, by=staff, reason="回访发现仍有问题")
     assert case.rating == "" and case.rated_at is None
+
+
+def test_a_module_that_knows_the_responsible_organisation_routes_there(world, cats):
+    case = services.report(
+        by=None,
+        data={
+            "title": "清单审核发现的问题",
+            "category": cats["road"].pk,
+            "compound": world.compounds["a"].pk,
+        },
+        source="list_audit",
+        route_to=world.orgs["prop_b"],
+    )
+    assert case.organisation == world.orgs["prop_b"] and case.status == Status.ASSIGNED
+    assert case.events.get(kind="reported").data["why"] == "given by the reporting module"
