@@ -2,8 +2,8 @@
 departments plus the establishment office (编办) and the justice bureau (司法局), about 3,700
 items with their responsibilities, accountability cases and published versions, a year and a
 half of history (items added, changed, cancelled), a provincial catalogue snapshot that
-differs from the county list, and one check against it. Two demo logins: ``bianban`` (编办)
-and ``scj`` (县市场监督管理局).
+differs from the county list, and one check against it. Three demo logins: ``bianban``
+(编办), ``scj`` (县市场监督管理局) and ``sfj`` (县司法局, the legality review).
 
 Item codes: ``<type><region><department><sequence>``, e.g. ``CF370321210001`` — the type's
 two letters (XK 许可, CF 处罚, … GG 公共服务), the county's region code 370321 (桓台县), the
@@ -58,6 +58,7 @@ CHANGED_SHARE, CANCELLED_SHARE, ADDED_LATER_SHARE = 0.03, 0.02, 0.06
 USERS = [  # username, display name, organisation code
     ("bianban", "周文静", f"{PREFIX}bianban"),
     ("scj", "韩建国", f"{PREFIX}scjgj"),
+    ("sfj", "吕思源", f"{PREFIX}{JUSTICE}"),  # the justice bureau's legality reviewer
 ]
 UNKNOWN = [  # catalogue items of departments the county does not have
     (

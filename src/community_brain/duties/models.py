@@ -284,3 +284,87 @@ class ClaimEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- dynamic adjustment (动态调整) ------------------------------------------------------------
+class Adjustment(models.Model):
+    """A department's application to add, cancel, change or devolve an item, on its way
+    through the establishment office, the justice bureau's legality review and, where the
+    rules require it, government approval, to publication (``duties.adjustments``)."""
+
+    department = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="duty_adjustments",
+    )
+    kind = models.CharField(_("adjustment"), max_length=10)
+    item = models.ForeignKey(
+        DutyItem,
+        verbose_name=_("item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adjustments",
+    )
+    proposed = models.JSONField(_("proposed fields"), default=dict, blank=True)
+    trigger = models.CharField(_("trigger"), max_length=20)
+    basis = models.TextField(_("basis and reasons"))
+    status = models.CharField(_("status"), max_length=12, default="submitted")
+    due_at = models.DateTimeField(_("step due"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    approval_ref = models.CharField(_("government approval document"), max_length=100, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("list adjustment")
+        verbose_name_plural = _("list adjustments")
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["status", "due_at"], name="duty_adjust_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.item.code if self.item_id else self.proposed.get('code', '')}"
+
+
+class AdjustmentStep(models.Model):
+    """One move of an application, with who made it and why (append-only)."""
+
+    adjustment = models.ForeignKey(Adjustment, on_delete=models.CASCADE, related_name="steps")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("adjustment step")
+        verbose_name_plural = _("adjustment steps")
+        ordering = ["adjustment", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} → {self.to_status}"
+
+
+def adjustment_path(instance, filename: str) -> str:
+    return f"duties/adjustments/{instance.adjustment_id}/{filename}"
+
+
+class AdjustmentFile(models.Model):
+    adjustment = models.ForeignKey(Adjustment, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("file"), upload_to=adjustment_path)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name

@@ -21,28 +21,15 @@ from django.utils.translation import gettext as _
 from community_brain.accounts.models import Organisation
 from community_brain.duties.choices import TYPE_NAMES, ItemStatus, ItemType
 from community_brain.duties.models import DutyItem, ItemVersion
+from community_brain.duties.services import PUBLIC_FIELDS
 
 CHINESE_TYPE = {code: name for name, code in TYPE_NAMES.items()}
 INTERNAL_NOTE = re.compile(r"^\s*(【内部】|\[内部\]|内部[:：]|internal:)", re.IGNORECASE)
 EARLIEST = date(1949, 10, 1)
 LIST_COLUMNS = ("code", "name", "type", "basis", "department__name")
-# The item's own public fields (the rest of the page comes from its relations).
-SCALARS = (
-    "code",
-    "name",
-    "type",
-    "basis",
-    "implementing_body",
-    "internal_unit",
-    "statutory_days",
-    "promised_days",
-    "charges_fee",
-    "same_power",
-    "entrusted",
-    "enterprise",
-    "notes",
-    "status",
-)
+# The item's own public fields (the rest of the page comes from its relations): the same
+# as a published version holds.
+SCALARS = PUBLIC_FIELDS
 
 
 class BadDate(ValueError):

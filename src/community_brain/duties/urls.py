@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from community_brain.duties import views
+from community_brain.duties import adjustment_views, views
 
 app_name = "duties"
 urlpatterns = [
@@ -11,4 +11,12 @@ urlpatterns = [
     path("claims/", views.claims, name="claims"),
     path("stats/", views.stats, name="stats"),
     path("claims/<int:pk>/answer/", views.answer, name="answer"),
+    path("audits/", views.audits_page, name="audits"),
+    path("audits/run/", views.audits_run, name="audits_run"),
+    path("supervision/", views.supervision_page, name="supervision"),
+    path("supervision/report/", views.supervision_report, name="supervision_report"),
+    path("adjustments/", adjustment_views.adjustment_list, name="adjustments"),
+    path("adjustments/new/", adjustment_views.adjustment_new, name="adjustment_new"),
+    path("adjustments/<int:pk>/", adjustment_views.adjustment_detail, name="adjustment"),
+    path("adjustments/<int:pk>/move/", adjustment_views.adjustment_move, name="adjustment_move"),
 ]

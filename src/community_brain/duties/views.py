@@ -155,3 +155,77 @@ def answer(request, pk: int):
         for message in (m for ms in exc.field_errors.values() for m in ms):
             messages.error(request, f"{task.code}：{message}")
     return redirect(f"{reverse('duties:claims')}?status=open")
+
+
+# --- audits and supervision (duties/audits.py, duties/supervision.py) -----------------------
+@login_required
+def audits_page(request):
+    """The completeness and peer audits as they stand, and the cases the runs opened."""
+    from community_brain.cases.choices import Source
+    from community_brain.cases.models import Case
+    from community_brain.duties import audits
+
+    _require_office(request.user)
+    return render(
+        request,
+        "duties/audits.html",
+        {
+            "completeness": audits.completeness(),
+            "peers": audits.peer_comparison(),
+            "rule": {"low": audits.LOW, "high": audits.HIGH, "min_peers": audits.MIN_PEERS},
+            "types": ItemType.choices,
+            "cases": Case.objects.filter(source=Source.LIST_AUDIT)
+            .select_related("organisation")
+            .order_by("-reported_at")[:30],
+        },
+    )
+
+
+@login_required
+@require_POST
+def audits_run(request):
+    from community_brain.duties import audits
+
+    _require_office(request.user)
+    try:
+        run = audits.run_audits(by=request.user)
+    except InvalidInput as exc:
+        for message in (m for ms in exc.field_errors.values() for m in ms):
+            messages.error(request, message)
+        return redirect("duties:audits")
+    messages.success(
+        request,
+        _("Audited: %(n)s departments with findings, %(opened)s cases opened.")
+        % {"n": len(run.cases), "opened": run.opened},
+    )
+    return redirect("duties:audits")
+
+
+@login_required
+def supervision_page(request):
+    """Unclear divisions of duty, slow and hot items over a period of the case ledger."""
+    from community_brain.duties import supervision
+
+    _require_office(request.user)
+    since, until = supervision.period(request.GET)
+    return render(
+        request,
+        "duties/supervision.html",
+        {"s": supervision.supervise(since, until), "printable": False},
+    )
+
+
+@login_required
+def supervision_report(request):
+    """The same figures as a plain page that prints on A4."""
+    from django.utils import timezone
+
+    from community_brain.duties import supervision
+
+    _require_office(request.user)
+    since, until = supervision.period(request.GET)
+    return render(
+        request,
+        "duties/supervision_report.html",
+        {"s": supervision.supervise(since, until), "printed_at": timezone.now()},
+    )

@@ -72,6 +72,11 @@ SCHEDULE: tuple[Job, ...] = (
         every=timedelta(minutes=1),
     ),
     Job("screen.rebuild", "community_brain.screen.readmodel.rebuild", daily_at=time(2, 30)),
+    Job(
+        "duties.adjustment_sweep",
+        "community_brain.duties.adjustments.sweep",
+        every=timedelta(hours=1),
+    ),
     Job(  # runs on Mondays and Thursdays (the function checks the day)
         "duties.catalogue_check",
         "community_brain.duties.check.scheduled_check",
