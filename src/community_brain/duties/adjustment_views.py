@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community_brain.accounts.models import Organisation
@@ -20,13 +20,13 @@ from community_brain.duties.choices import ItemType
 from community_brain.duties.models import Adjustment, DutyItem
 
 ACTION_LABELS = {
-    "accept": _l("Accept for review"),
-    "legal": _l("Legality confirmed"),
-    "approve": _l("Record government approval"),
-    "publish": _l("Publish"),
-    "return": _l("Return to the department"),
-    "reject": _l("Reject"),
-    "resubmit": _l("Submit again"),
+    "accept": gettext_lazy("Accept for review"),
+    "legal": gettext_lazy("Legality confirmed"),
+    "approve": gettext_lazy("Record government approval"),
+    "publish": gettext_lazy("Publish"),
+    "return": gettext_lazy("Return to the department"),
+    "reject": gettext_lazy("Reject"),
+    "resubmit": gettext_lazy("Submit again"),
 }
 
 
@@ -39,23 +39,27 @@ def _visible(user):
 
 class ApplicationForm(forms.Form):
     department = forms.ModelChoiceField(
-        label=_l("department"), queryset=Organisation.objects.none()
+        label=gettext_lazy("department"), queryset=Organisation.objects.none()
     )
-    kind = forms.ChoiceField(label=_l("adjustment"), choices=adjustments.Kind.choices)
-    trigger = forms.ChoiceField(label=_l("trigger"), choices=adjustments.Trigger.choices)
-    basis = forms.CharField(label=_l("basis and reasons"), widget=forms.Textarea(attrs={"rows": 3}))
-    item = forms.CharField(label=_l("item code (to cancel, change or devolve)"), required=False)
-    code = forms.CharField(label=_l("new item: code"), required=False)
-    name = forms.CharField(label=_l("new or changed name"), required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("adjustment"), choices=adjustments.Kind.choices)
+    trigger = forms.ChoiceField(label=gettext_lazy("trigger"), choices=adjustments.Trigger.choices)
+    basis = forms.CharField(
+        label=gettext_lazy("basis and reasons"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    item = forms.CharField(
+        label=gettext_lazy("item code (to cancel, change or devolve)"), required=False
+    )
+    code = forms.CharField(label=gettext_lazy("new item: code"), required=False)
+    name = forms.CharField(label=gettext_lazy("new or changed name"), required=False)
     type = forms.ChoiceField(
-        label=_l("new item: type"), required=False, choices=[("", "—"), *ItemType.choices]
+        label=gettext_lazy("new item: type"), required=False, choices=[("", "—"), *ItemType.choices]
     )
     new_basis = forms.CharField(
-        label=_l("new or changed legal basis"),
+        label=gettext_lazy("new or changed legal basis"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    files = forms.FileField(label=_l("attachments"), required=False)
+    files = forms.FileField(label=gettext_lazy("attachments"), required=False)
 
 
 @login_required
@@ -84,7 +88,11 @@ def adjustment_new(request):
     departments = Organisation.objects.filter(pk__in=permissions.departments_of(request.user))
     if not departments.exists():
         raise PermissionDenied
-    form = ApplicationForm(request.POST or None, request.FILES or None)
+    form = ApplicationForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"department": departments.first()} if departments.count() == 1 else None,
+    )
     form.fields["department"].queryset = departments
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from community_brain.accounts.models import Membership
 from community_brain.accounts.roles import OrganisationKind
@@ -31,27 +31,27 @@ from community_brain.notify import templates
 
 
 class Kind(models.TextChoices):
-    ADD = "add", _l("add an item")
-    CANCEL = "cancel", _l("cancel an item")
-    CHANGE = "change", _l("change an item")
-    DEVOLVE = "devolve", _l("devolve an item (下放)")
+    ADD = "add", gettext_lazy("add an item")
+    CANCEL = "cancel", gettext_lazy("cancel an item")
+    CHANGE = "change", gettext_lazy("change an item")
+    DEVOLVE = "devolve", gettext_lazy("devolve an item (下放)")
 
 
 class Trigger(models.TextChoices):
-    LAW = "law", _l("a law enacted, revised or repealed")
-    HIGHER = "higher", _l("the higher level devolved or cancelled it")
-    FUNCTIONS = "functions", _l("the department's functions changed")
-    OTHER = "other", _l("other")
+    LAW = "law", gettext_lazy("a law enacted, revised or repealed")
+    HIGHER = "higher", gettext_lazy("the higher level devolved or cancelled it")
+    FUNCTIONS = "functions", gettext_lazy("the department's functions changed")
+    OTHER = "other", gettext_lazy("other")
 
 
 class State(models.TextChoices):
-    SUBMITTED = "submitted", _l("with the establishment office")
-    LEGALITY = "legality", _l("legality review (justice bureau)")
-    APPROVAL = "approval", _l("waiting for government approval")
-    READY = "ready", _l("approved, to be published")
-    PUBLISHED = "published", _l("published")
-    RETURNED = "returned", _l("returned to the department")
-    REJECTED = "rejected", _l("rejected")
+    SUBMITTED = "submitted", gettext_lazy("with the establishment office")
+    LEGALITY = "legality", gettext_lazy("legality review (justice bureau)")
+    APPROVAL = "approval", gettext_lazy("waiting for government approval")
+    READY = "ready", gettext_lazy("approved, to be published")
+    PUBLISHED = "published", gettext_lazy("published on the lists")
+    RETURNED = "returned", gettext_lazy("returned to the department")
+    REJECTED = "rejected", gettext_lazy("rejected")
 
 
 NEEDS_APPROVAL = {Kind.ADD, Kind.CANCEL, Kind.DEVOLVE}
@@ -80,13 +80,13 @@ CHANGEABLE = (
 
 templates.register(
     "duty.adjustment_step",
-    _l("List adjustment {title}: {state}"),
-    _l("{department} — {action}. Due {due}."),
+    gettext_lazy("List adjustment {title}: {state}"),
+    gettext_lazy("{department} — {action}. Due {due}."),
 )
 templates.register(
     "duty.adjustment_overdue",
-    _l("List adjustment overdue: {title}"),
-    _l("Step “{state}” was due {due}."),
+    gettext_lazy("List adjustment overdue: {title}"),
+    gettext_lazy("Step “{state}” was due {due}."),
 )
 
 

@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community_brain.core import charts
@@ -90,7 +90,11 @@ def stats(request):
     )
 
 
-CHANGE_LABELS = {"add": _l("added"), "change": _l("changed"), "cancel": _l("cancelled")}
+CHANGE_LABELS = {
+    "add": gettext_lazy("added"),
+    "change": gettext_lazy("changed"),
+    "cancel": gettext_lazy("cancelled"),
+}
 
 
 @login_required
