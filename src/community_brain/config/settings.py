@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "community_brain.screen",
     "community_brain.workbench",
     "community_brain.duties",
+    "community_brain.inspections",
     "community_brain.demo",
     "django.contrib.admin",
     "django.contrib.auth",
