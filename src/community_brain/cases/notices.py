@@ -49,14 +49,7 @@ def _handlers_of_each(organisation_ids: set[int]) -> dict[int, list[User]]:
 
 
 def _handlers(organisation) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation=organisation,
-            memberships__is_active=True,
-            memberships__role__in=HANDLER_ROLES,
-        ).distinct()
-    )
+    return _handlers_of_each({organisation.pk})[organisation.pk]
 
 
 def community_secretaries(community) -> list[User]:

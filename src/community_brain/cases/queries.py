@@ -5,9 +5,11 @@ per compound, category, organisation and period. Every figure is one grouped que
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 
 from community_brain.cases.choices import (
@@ -119,6 +121,18 @@ def ledger(qs, params) -> tuple:
     qs = qs.order_by(SORTS.get(sort, "-reported_at"), "-id")
     applied["sort"] = sort
     return qs, applied
+
+
+def ledger_count(qs, params) -> int:
+    """How many cases the ledger lists for these parameters (a tile, a screen number)."""
+    filtered, _applied = ledger(qs, params)
+    return filtered.order_by().count()
+
+
+def ledger_url(params: dict) -> str:
+    """The ledger page filtered by these parameters: where a counted number leads."""
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"{reverse('cases:ledger')}?{urlencode(clean)}" if clean else reverse("cases:ledger")
 
 
 def _start(day: date) -> datetime:

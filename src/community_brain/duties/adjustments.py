@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from community_brain.accounts.models import Membership
+from community_brain.accounts.permissions import access_for
 from community_brain.accounts.roles import OrganisationKind
 from community_brain.core import audit
 from community_brain.core.errors import IllegalTransition, InvalidInput
@@ -105,16 +106,10 @@ def may(user, adjustment: Adjustment, action: str) -> bool:
     if who == "office":
         return permissions.is_office(user)
     if who == "justice":
-        return is_justice(user) or _admin(user)
+        return is_justice(user) or access_for(user).is_admin
     if who == "reviewer":
         return permissions.is_office(user) or is_justice(user)
     return adjustment.department_id in permissions.departments_of(user)
-
-
-def _admin(user) -> bool:
-    from community_brain.accounts.permissions import access_for
-
-    return access_for(user).is_admin
 
 
 # --- applying ---------------------------------------------------------------------------------

@@ -39,8 +39,7 @@ def _url(name: str, params: dict) -> str:
 
 
 def _ledger_count(cases, params: dict) -> dict:
-    qs, _applied = case_queries.ledger(cases, params)
-    return {"n": qs.order_by().count(), "url": _url("cases:ledger", params)}
+    return {"n": case_queries.ledger_count(cases, params), "url": case_queries.ledger_url(params)}
 
 
 def communities_of(user) -> list[int]:
@@ -102,9 +101,9 @@ def _kpis(cases, devices, alarms, today: date, open_by_compound: dict) -> dict:
         "reported_today": _ledger_count(cases, {"since": day, "until": day}),
         "resolved_today": {
             "n": resolved.order_by().count(),
-            "url": _url("cases:ledger", {"resolved_since": day, "resolved_until": day}),
+            "url": case_queries.ledger_url({"resolved_since": day, "resolved_until": day}),
         },
-        "open": {"n": sum(open_by_compound.values()), "url": _url("cases:ledger", OPEN)},
+        "open": {"n": sum(open_by_compound.values()), "url": case_queries.ledger_url(OPEN)},
         "overdue": _ledger_count(cases, {"overdue": "1"}),
         "alarms": {"n": active_qs.order_by().count(), "url": _url("alarms:list", {"active": "1"})},
         "devices_offline": {
@@ -172,9 +171,8 @@ def _categories(communities: list[int], today: date) -> list[dict]:
             "id": r["category_id"],
             "name": names.get(r["category_id"], "—"),
             "n": r["n"],
-            "url": _url(
-                "cases:ledger",
-                {"category": r["category_id"], "since": since, "until": today.isoformat()},
+            "url": case_queries.ledger_url(
+                {"category": r["category_id"], "since": since, "until": today.isoformat()}
             ),
         }
         for r in rows
@@ -297,7 +295,7 @@ def _map(user, cases, alarms, open_per: dict) -> dict:
                 "name": c.name,
                 "open": open_per.get(c.pk, 0),
                 "alarms": alarms_per.get(c.pk, 0),
-                "url": _url("cases:ledger", {**OPEN, "compound": c.pk}),
+                "url": case_queries.ledger_url({**OPEN, "compound": c.pk}),
             },
             "geometry": c.outline,
         }

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from community_brain.accounts.models import Membership, Organisation
@@ -223,16 +221,6 @@ class Tile:
         return self.key in ALERT_TILES
 
 
-def ledger_url(params: dict) -> str:
-    return f"{reverse('cases:ledger')}?{urlencode(params)}"
-
-
-def ledger_count(qs, params: dict) -> int:
-    """The number of cases the ledger lists for these parameters."""
-    filtered, _applied = case_queries.ledger(qs, params)
-    return filtered.order_by().count()
-
-
 def tile_params(today: date) -> list[tuple[str, str, dict]]:
     """Each tile: its key, its label, and the ledger parameters it counts and links to."""
     day, month = today.isoformat(), today.replace(day=1).isoformat()
@@ -259,7 +247,12 @@ def tile_params(today: date) -> list[tuple[str, str, dict]]:
 def overview_tiles(user, today: date) -> list[Tile]:
     visible = Case.objects.visible_to(user)
     return [
-        Tile(key, str(label), ledger_count(visible, params), ledger_url(params))
+        Tile(
+            key,
+            str(label),
+            case_queries.ledger_count(visible, params),
+            case_queries.ledger_url(params),
+        )
         for key, label, params in tile_params(today)
     ]
 
@@ -296,8 +289,8 @@ def overview_table(user, by: str) -> list[Row]:
                 label=names[pk],
                 open=opened.get(pk, 0),
                 overdue=overdue.get(pk, 0),
-                open_url=ledger_url({**open_params, by: pk}),
-                overdue_url=ledger_url({**overdue_params, by: pk}),
+                open_url=case_queries.ledger_url({**open_params, by: pk}),
+                overdue_url=case_queries.ledger_url({**overdue_params, by: pk}),
             )
         )
     return rows

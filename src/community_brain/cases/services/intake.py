@@ -254,7 +254,7 @@ def _known_tokens(drafts: list[Draft]) -> dict[tuple, Case]:
 def _write_many(drafts: list[Draft]) -> list[Case | Exception]:
     if not drafts:
         return []
-    route = _memo(routing.route)
+    route = routing.route  # reads the reference snapshots: no query per draft
     for draft in drafts:
         _settle(draft, route)
     labels: dict = {}
@@ -287,18 +287,6 @@ def _retry_alone(draft: Draft, route) -> Case | Exception:
         return _write_one(draft, route)
     except Exception as exc:  # handed to the caller that submitted this draft
         return exc
-
-
-def _memo(fn):
-    seen: dict = {}
-
-    def memoised(category, compound, community):
-        key = (category.pk, getattr(compound, "pk", None), getattr(community, "pk", None))
-        if key not in seen:
-            seen[key] = fn(category, compound, community)
-        return seen[key]
-
-    return memoised
 
 
 def _by_token(source: str, client_token: str) -> Case | None:
