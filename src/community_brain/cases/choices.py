@@ -76,6 +76,9 @@ class RouteTarget(models.TextChoices):
 class ParticipantRole(models.TextChoices):
     LEAD = "lead", _("lead")
     CO = "co", _("co-handler")
+    # Sees the case and verifies the work, but does not handle it: the owner of a road
+    # whose contractor repairs a defect, the supervision office.
+    OVERSIGHT = "oversight", _("verifying organisation")
 
 
 class EventKind(models.TextChoices):

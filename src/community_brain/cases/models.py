@@ -461,7 +461,7 @@ class CaseParticipant(models.Model):
         on_delete=models.PROTECT,
         related_name="case_roles",
     )
-    role = models.CharField(_("role"), max_length=8, choices=choices.ParticipantRole.choices)
+    role = models.CharField(_("role"), max_length=12, choices=choices.ParticipantRole.choices)
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
     active = models.BooleanField(_("active"), default=True)
 

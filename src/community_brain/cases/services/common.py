@@ -11,6 +11,7 @@ from community_brain.accounts.permissions import access_for
 from community_brain.accounts.roles import DISPATCH, HANDLE, REPORT
 from community_brain.cases import machine
 from community_brain.cases.announce import announce
+from community_brain.cases.choices import ParticipantRole
 from community_brain.cases.models import Case, CaseEvent, CasePhoto
 from community_brain.core import clock, context
 from community_brain.core.images import clean_image
@@ -104,7 +105,11 @@ def is_handler(user, case: Case) -> bool:
         return False
     if case.assignee_id == user.pk:
         return True
-    orgs = set(case.participants.filter(active=True).values_list("organisation_id", flat=True))
+    orgs = set(
+        case.participants.filter(active=True)
+        .exclude(role=ParticipantRole.OVERSIGHT)
+        .values_list("organisation_id", flat=True)
+    )
     if case.organisation_id:
         orgs.add(case.organisation_id)
     return Membership.objects.filter(user=user, is_active=True, organisation_id__in=orgs).exists()

@@ -93,6 +93,8 @@ class Draft:
     why: str = ""
     dispatch: bool = False
     route_to: object = None  # the responsible organisation when the caller knows it
+    resolve_by: object = None  # the deadline when the caller sets it (an inspection notice)
+    oversight: tuple = ()  # organisations that see and verify the case without handling it
 
 
 def report(
@@ -108,10 +110,16 @@ def report(
     reporter_resident=None,
     external_ref: str = "",
     route_to=None,
+    community=None,
+    resolve_by=None,
+    oversight=(),
 ) -> Case:
     """Register a problem. Replaying the same ``client_token`` returns the first case, also
     when the replay races the original. ``route_to``: the responsible organisation, when the
-    caller knows it better than the routing rules (a list audit's department)."""
+    caller knows it better than the routing rules (a list audit's department). ``community``:
+    whose ledger numbers the case, when no compound says it (a highway project's ledger).
+    ``resolve_by``: the deadline, when the reporting module sets it instead of the category's
+    service level. ``oversight``: organisations that see and verify the case."""
     draft = prepare(
         by=by,
         data=data,
@@ -123,8 +131,9 @@ def report(
         keep_photo_location=keep_photo_location,
         reporter_resident=reporter_resident,
         external_ref=external_ref,
+        community=community,
     )
-    draft.route_to = route_to
+    draft.route_to, draft.resolve_by, draft.oversight = route_to, resolve_by, tuple(oversight)
     if draft.photos or connection.in_atomic_block or not settings.CASES_GROUP_COMMIT:
         # Inside the caller's transaction the write must stay in it; photos are files.
         case = draft.case
@@ -145,12 +154,13 @@ def prepare(
     keep_photo_location: bool = False,
     reporter_resident=None,
     external_ref: str = "",
+    community=None,
 ) -> Draft:
     """Validate a report without writing anything. Raises ``InvalidInput``."""
     if source not in Source.values:
         raise InvalidInput.single("source", _("Unknown source."))
     cleaned = validated(CaseReportForm(data=data))
-    community = _community_for(by, cleaned)
+    community = community or _community_for(by, cleaned)
     case = Case(
         community=community,
         source=source,
@@ -187,6 +197,8 @@ def _settle(draft: Draft, route) -> None:
     """Deadlines, the responsible organisation, and whether the case goes straight to it."""
     case = draft.case
     sla.initial_deadlines(case)
+    if draft.resolve_by is not None:
+        case.resolve_by, case.deadline_needs_review = draft.resolve_by, False
     if draft.route_to is not None:
         organisation, draft.why = draft.route_to, "given by the reporting module"
     else:
@@ -325,6 +337,14 @@ def _lead(case: Case) -> CaseParticipant:
     return CaseParticipant(case=case, organisation=case.organisation, role=ParticipantRole.LEAD)
 
 
+def _overseers(draft: Draft) -> list[CaseParticipant]:
+    return [
+        CaseParticipant(case=draft.case, organisation=org, role=ParticipantRole.OVERSIGHT)
+        for org in draft.oversight
+        if org is not None and org != draft.case.organisation
+    ]
+
+
 def _write(draft: Draft) -> None:
     case = draft.case
     case.save(force_insert=True)
@@ -339,6 +359,7 @@ def _write(draft: Draft) -> None:
         ev=ev,
         keep_location=draft.keep_photo_location,
     )
+    CaseParticipant.objects.bulk_create(_overseers(draft))
     if draft.dispatch:
         # Accepted and assigned to the routed organisation in one go (staff and machine
         # sources): the lead handler, the timeline row, the notice.
@@ -359,7 +380,9 @@ def _write_batch(drafts: list[Draft]) -> None:
     CaseEvent.objects.bulk_create(rows)
     for draft in drafts:
         announce(draft.case, EventKind.REPORTED)
-    CaseParticipant.objects.bulk_create([_lead(d.case) for d in dispatched])
+    CaseParticipant.objects.bulk_create(
+        [_lead(d.case) for d in dispatched] + [p for d in drafts for p in _overseers(d)]
+    )
     with notices.batched(organisations=[d.case.organisation for d in dispatched]):
         for draft, assigned in zip(dispatched, rows[len(drafts) :], strict=True):
             notices.assigned(draft.case, assigned)
