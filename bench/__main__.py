@@ -14,6 +14,7 @@ BENCHMARKS = [
     "ingest_mqtt",
     "screen_refresh",
     "catalogue_diff",
+    "face",
 ]
 
 
