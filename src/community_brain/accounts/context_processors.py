@@ -26,5 +26,6 @@ def nav(request):
             ),
             "screen": access.allows(Kind.CASES, DISPATCH),
             "duties": access.is_admin or access.has_role("department_officer"),
+            "inspections": access.is_admin or access.has_role("inspector", "contractor"),
         },
     }

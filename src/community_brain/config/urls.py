@@ -34,5 +34,6 @@ urlpatterns = [
     path("screen/", include("community_brain.screen.urls")),
     path("workbench/", include("community_brain.workbench.urls")),
     path("duties/", include("community_brain.duties.urls")),
+    path("inspections/", include("community_brain.inspections.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -57,3 +57,12 @@ class NoticeStatus(models.TextChoices):
 class ClosedBy(models.TextChoices):
     CONTRACTOR = "contractor", _("rectified by the contractor")
     OTHERS = "others", _("repaired by others at the contractor's cost")
+
+
+class NoticeStep(models.TextChoices):
+    DRAFTED = "drafted", _("drafted")
+    ISSUED = "issued", _("signed and issued")
+    ACKNOWLEDGED = "acknowledged", _("receipt acknowledged (签收)")
+    REPLIED = "replied", _("replied (整改回复)")
+    SENT_BACK = "sent_back", _("re-checked: sent back")
+    CLOSED = "closed", _("re-checked: closed off (销号)")

@@ -21,7 +21,7 @@ class FindingForm(forms.Form):
     stake = forms.CharField(label=_("stake"), max_length=40)
     side = forms.ChoiceField(label=_("side"), choices=choices.Side.choices, required=False)
     category = forms.ModelChoiceField(
-        label=_("facility category"), queryset=FacilityCategory.objects.all()
+        label=_("facility category"), queryset=FacilityCategory.objects.all(), required=False
     )
     defect_type = forms.ModelChoiceField(
         label=_("defect type"), queryset=DefectType.objects.select_related("item")
@@ -35,6 +35,8 @@ class FindingForm(forms.Form):
     def clean(self):
         data = super().clean()
         category, defect = data.get("category"), data.get("defect_type")
+        if category is None and defect is not None:  # the phone form asks for the defect only
+            data["category"] = category = defect.item.category
         if category and defect and defect.item.category_id != category.pk:
             self.add_error(
                 "defect_type",

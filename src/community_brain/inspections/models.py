@@ -374,6 +374,11 @@ class Finding(TimeStampedModel):
             return start
         return f"{start}~{format_stake(self.end_m, self.side)}"
 
+    @property
+    def side_zh(self) -> str:
+        """The side as the paper forms write it, whatever the page's language."""
+        return {"left": "左幅", "right": "右幅"}.get(self.side, "")
+
     def is_overdue(self, today: date) -> bool:
         return self.status in {"open", "notified", "rectifying"} and self.deadline < today
 
@@ -431,7 +436,7 @@ class NoticeEvent(models.Model):
     """The notice's history: issued, acknowledged, replied, sent back, closed off."""
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("what"), max_length=20)
+    kind = models.CharField(_("what"), max_length=20, choices=choices.NoticeStep.choices)
     at = models.DateTimeField(_("when"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("text"), blank=True)

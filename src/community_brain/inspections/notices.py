@@ -221,7 +221,13 @@ def reply(
             completed_on,
         )
         finding.save(update_fields=["status", "measures", "completed_on", "updated_at"])
-        workflow.resolve(finding.case, by=by, result=said, photos=photos.get(finding.pk, ()))
+        workflow.resolve(
+            finding.case,
+            by=by,
+            result=_("Reply to notice %(number)s: %(text)s")
+            % {"number": notice.number, "text": said},
+            photos=photos.get(finding.pk, ()),
+        )
     notice.status, notice.reply, notice.replied_at, notice.replied_by = (
         N.REPLIED,
         text[:4000],

@@ -19,6 +19,15 @@ pytestmark = pytest.mark.django_db
 TODAY = "2026-11-25 10:00 +0800"
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are matched in the source language (the pages default to Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _round(road, findings, by=None, **kw):
     return rounds.record_round(
         by=by or road.inspector,
