@@ -20,7 +20,7 @@ TOPICS = ["走访慰问", "环境卫生", "邻里纠纷", "设施设备", "安�
 
 def _categories():
     return (
-        Category.objects.filter(is_active=True, parent__isnull=False)
+        Category.objects.filter(is_active=True, for_public=True, parent__isnull=False)
         .select_related("parent")
         .order_by("order")
     )

@@ -68,6 +68,14 @@ class Category(TimeStampedModel):
         ),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    for_public = models.BooleanField(
+        _("offered to residents"),
+        default=True,
+        help_text=_(
+            "Shown on the residents' report page, to Open311 clients and in the field diary. "
+            "Off for categories that only other modules file into (road defects, list audits)."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

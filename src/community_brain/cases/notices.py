@@ -94,6 +94,11 @@ def batched(organisations=()):
     notify_many(batch.calls)
 
 
+def is_muted() -> bool:
+    """Whether notices are muted here (other modules' notices follow the same switch)."""
+    return _muted.get()
+
+
 @contextmanager
 def muted():
     """No notices (seeding history, migrating old records)."""

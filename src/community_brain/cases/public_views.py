@@ -57,7 +57,7 @@ class ResidentReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = (
-            Category.objects.filter(is_active=True, parent__isnull=False)
+            Category.objects.filter(is_active=True, for_public=True, parent__isnull=False)
             .select_related("parent")
             .order_by("order")
         )

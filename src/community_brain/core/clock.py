@@ -25,3 +25,8 @@ def at(moment: datetime):
         yield
     finally:
         _fixed.reset(token)
+
+
+def today():
+    """The local date of ``now()`` (Asia/Shanghai): deadlines and documents are dated by it."""
+    return timezone.localtime(now()).date()

@@ -220,6 +220,7 @@ def audit_category():
             "description": "权责清单审核（完整性、同级比对）发现的问题，每个部门一件。",
             "respond_hours": 24,
             "resolve_workdays": 10,
+            "for_public": False,
         },
     )
     return category

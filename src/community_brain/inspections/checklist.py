@@ -154,6 +154,7 @@ def ensure() -> dict:
             "respond_hours": 24,
             "resolve_workdays": 15,
             "order": 90,
+            "for_public": False,
         },
     )
     for order, (code, name, items) in enumerate(CATEGORIES):
@@ -165,6 +166,7 @@ def ensure() -> dict:
                 "respond_hours": 24,
                 "resolve_workdays": 15,
                 "order": order,
+                "for_public": False,
             },
         )
         category, new = FacilityCategory.objects.get_or_create(

@@ -10,10 +10,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community_brain.core import audit
+from community_brain.core import audit, clock
 from community_brain.core.errors import InvalidInput
 from community_brain.inspections import permissions
 from community_brain.inspections.choices import ClosedBy, FindingStatus
@@ -57,7 +56,7 @@ def repaired_by_others(finding: Finding, *, by, amount, repaired_by: str, reason
     permissions.require(permissions.is_owner(by, section.project), "record deposit deductions")
     if finding.status == FindingStatus.CLOSED:
         raise InvalidInput.single("finding", _("This defect is closed off already."))
-    if finding.deadline >= timezone.localdate():
+    if finding.deadline >= clock.today():
         raise InvalidInput.single(
             "finding",
             _("The contractor has until %(day)s: only an overdue defect may be repaired by others.")
@@ -83,13 +82,13 @@ def repaired_by_others(finding: Finding, *, by, amount, repaired_by: str, reason
         reason=reason[:300],
         recorded_by=by,
     )
-    now = timezone.now()
+    now = clock.now()
     finding.status, finding.closed_by, finding.closed_at = (
         FindingStatus.CLOSED,
         ClosedBy.OTHERS,
         now,
     )
-    finding.completed_on, finding.rechecked_by = timezone.localdate(), by
+    finding.completed_on, finding.rechecked_by = clock.today(), by
     finding.measures = _("Repaired by %(who)s; %(amount)s yuan deducted from the deposit.") % {
         "who": repaired_by,
         "amount": f"{amount:,.2f}",
@@ -160,7 +159,7 @@ def issue_certificate(section: Section, *, by, issued_on: date | None = None) ->
     permissions.require(permissions.is_inspector(by, project), "issue the certificate")
     if Certificate.objects.filter(section=section).exists():
         raise InvalidInput.single("section", _("This section has its certificate already."))
-    issued_on = issued_on or timezone.localdate()
+    issued_on = issued_on or clock.today()
     if issued_on < section.period_ends:
         raise InvalidInput.single(
             "issued_on",

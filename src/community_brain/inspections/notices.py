@@ -11,14 +11,14 @@ the case ledger, so the ledger's figures and timelines tell the same story.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community_brain.core import audit
+from community_brain.core import audit, clock
 from community_brain.core.errors import IllegalTransition, InvalidInput
 from community_brain.inspections import permissions
 from community_brain.inspections.choices import ClosedBy, FindingStatus, NoticeStatus
@@ -47,7 +47,7 @@ def _begin(notice: Notice, action: str) -> Notice:
 
 
 def _log(notice: Notice, kind: str, by, text: str = "") -> None:
-    NoticeEvent.objects.create(notice=notice, kind=kind, at=timezone.now(), by=by, text=text)
+    NoticeEvent.objects.create(notice=notice, kind=kind, at=clock.now(), by=by, text=text)
     audit.record(f"inspection.notice_{kind}", notice, actor=by, summary=f"{notice} {text}"[:300])
 
 
@@ -83,7 +83,7 @@ def draft_notice(
     requirements = (requirements or "").strip()
     if len(requirements) < 2:
         raise InvalidInput.single("requirements", _("Say what must be done."))
-    if deadline is None or deadline < timezone.localdate():
+    if deadline is None or deadline < clock.today():
         raise InvalidInput.single("deadline", _("Give a deadline that is not in the past."))
     issuer = issuer or project.supervision
     if issuer.pk not in {project.owner_id, project.supervision_id}:
@@ -93,7 +93,7 @@ def draft_notice(
     notice = Notice.objects.create(
         project=project,
         section=section,
-        number=f"draft-{timezone.now():%Y%m%d%H%M%S%f}",
+        number=f"draft-{uuid.uuid4().hex[:20]}",
         issuer=issuer,
         requirements=requirements[:2000],
         deadline=deadline,
@@ -113,8 +113,8 @@ def issue(notice: Notice, *, by) -> Notice:
 
     notice = _begin(notice, "issue")
     permissions.require(permissions.is_inspector(by, notice.project), "issue notices")
-    now = timezone.now()
-    notice.number = next_number(notice.project, "notice", timezone.localdate().year)
+    now = clock.now()
+    notice.number = next_number(notice.project, "notice", clock.today().year)
     notice.status, notice.issued_at, notice.signed_by = N.ISSUED, now, by
     notice.save()
     for finding in _findings(notice):
@@ -137,8 +137,11 @@ def issue(notice: Notice, *, by) -> Notice:
 
 def _tell_contractor(notice: Notice) -> None:
     from community_brain.accounts.models import User
+    from community_brain.cases import notices as case_notices
     from community_brain.notify.services import notify
 
+    if case_notices.is_muted():  # seeding history
+        return
     people = User.objects.filter(
         memberships__organisation=notice.section.contractor, memberships__is_active=True
     ).distinct()
@@ -177,7 +180,7 @@ def acknowledge(notice: Notice, *, by) -> Notice:
     permissions.require(permissions.is_contractor(by, notice.section), "acknowledge this notice")
     notice.status, notice.acknowledged_at, notice.acknowledged_by = (
         N.ACKNOWLEDGED,
-        timezone.now(),
+        clock.now(),
         by,
     )
     notice.save()
@@ -208,8 +211,8 @@ def reply(
     text = (text or "").strip()
     if len(text) < 2:
         raise InvalidInput.single("text", _("Say what was done."))
-    completed_on = completed_on or timezone.localdate()
-    if completed_on > timezone.localdate():
+    completed_on = completed_on or clock.today()
+    if completed_on > clock.today():
         raise InvalidInput.single("completed_on", _("The work cannot be finished in the future."))
     measures, photos = measures or {}, photos or {}
     pending = [f for f in _findings(notice) if f.status == FindingStatus.RECTIFYING]
@@ -231,7 +234,7 @@ def reply(
     notice.status, notice.reply, notice.replied_at, notice.replied_by = (
         N.REPLIED,
         text[:4000],
-        timezone.now(),
+        clock.now(),
         by,
     )
     notice.save()
@@ -257,7 +260,7 @@ def recheck(notice: Notice, *, by, passed: Mapping[int, bool], opinion: str) -> 
     failed = [f for f in replied if not passed[f.pk]]
     if failed and len(opinion) < 2:
         raise InvalidInput.single("opinion", _("Say what is still wrong."))
-    now = timezone.now()
+    now = clock.now()
     for finding in replied:
         finding.rechecked_by, finding.recheck_opinion = by, opinion[:300]
         if passed[finding.pk]:
@@ -285,6 +288,6 @@ def settle_if_done(notice: Notice, *, by, text: str = "") -> None:
         return
     if notice.findings.exclude(status=FindingStatus.CLOSED).exists():
         return
-    notice.status, notice.closed_at = N.CLOSED, timezone.now()
+    notice.status, notice.closed_at = N.CLOSED, clock.now()
     notice.save()
     _log(notice, "closed", by, text)

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community_brain.core import audit, workdays
+from community_brain.core import audit, clock, workdays
 from community_brain.core.errors import InvalidInput, validated
 from community_brain.core.images import clean_image
 from community_brain.inspections import permissions
@@ -113,7 +113,7 @@ def record_round(
     header = validated(RoundForm(data=data))
     if header["plan"] is not None and header["plan"].project_id != project.pk:
         raise InvalidInput.single("plan", _("This plan belongs to another project."))
-    if header["inspected_on"] > timezone.localdate():
+    if header["inspected_on"] > clock.today():
         raise InvalidInput.single("inspected_on", _("A round cannot be in the future."))
     people = _participants(participants)
     if len(findings) > MAX_FINDINGS:
@@ -207,6 +207,6 @@ def _write_finding(by, project, round_, i: int, item: _Checked) -> Finding:
 
 def _found_at(day: date) -> datetime:
     """A past round's findings are reported on the round's day; today's, now."""
-    if day >= timezone.localdate():
-        return timezone.now()
+    if day >= clock.today():
+        return clock.now()
     return timezone.make_aware(datetime.combine(day, time(17, 0)))

@@ -13,12 +13,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from community_brain.core import charts
+from community_brain.core import charts, clock
 from community_brain.core.errors import IllegalTransition, InvalidInput
 from community_brain.core.pagination import CappedPaginator
 from community_brain.core.spreadsheets import download, workbook
@@ -81,7 +80,7 @@ def home(request):
 @login_required
 def project_page(request, code):
     project = _project(request, code)
-    today = timezone.localdate()
+    today = clock.today()
     months = [f"{(today.replace(day=1) - timedelta(days=31 * i)):%Y-%m}" for i in range(11, -1, -1)]
     by_month = queries.monthly(project, months)
     return render(
@@ -165,7 +164,7 @@ def round_new(request, code):
             "severities": Severity.objects.all(),
             "plans": project.plans.all(),
             "blocks": range(3),
-            "today": timezone.localdate().isoformat(),
+            "today": clock.today().isoformat(),
             "default_people": _default_people(request.user, project),
         },
     )
@@ -198,7 +197,7 @@ def round_page(request, pk):
 @login_required
 def ledger(request, code):
     project = _project(request, code)
-    today = timezone.localdate()
+    today = clock.today()
     qs, chosen = queries.filter_ledger(queries.findings(project), request.GET, today)
     if not permissions.is_inspector(request.user, project) and not permissions.is_admin(
         request.user
@@ -331,7 +330,7 @@ def notice_page(request, pk):
             "events": notice.events.select_related("by"),
             "is_inspector": permissions.is_inspector(user, notice.project),
             "is_contractor": permissions.is_contractor(user, notice.section),
-            "today": timezone.localdate().isoformat(),
+            "today": clock.today().isoformat(),
         },
     )
 
@@ -421,7 +420,7 @@ def finding_page(request, pk):
         or permissions.is_contractor(request.user, finding.section)
     ):
         raise PermissionDenied
-    today = timezone.localdate()
+    today = clock.today()
     if request.method == "POST":
         try:
             deposit.repaired_by_others(
@@ -474,7 +473,7 @@ def section_page(request, pk):
         except InvalidInput as exc:
             _errors_to_messages(request, exc)
         return redirect("inspections:section", pk=section.pk)
-    today = timezone.localdate()
+    today = clock.today()
     standing = next(s for s in queries.standings(project, today) if s.section.pk == section.pk)
     return render(
         request,

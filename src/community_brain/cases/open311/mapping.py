@@ -115,7 +115,7 @@ def service_categories() -> list[Category]:
     tree's order."""
     every = list(Category.objects.all())
     by_id = {c.pk: c for c in every}
-    active = [c for c in every if c.is_active]
+    active = [c for c in every if c.is_active and c.for_public]
     parents = {c.parent_id for c in active if c.parent_id}
     leaves = [c for c in active if c.pk not in parents]
 

@@ -62,7 +62,7 @@ def test_a_phone_round_with_three_findings_gives_three_ledger_rows(client, road)
         "G233-2026-0002",
         "G233-2026-0003",
     }
-    assert [r for r in rows[1:] if r[1] == "G233-2026-0001"][0][9] == 1  # one photo
+    assert next(r for r in rows[1:] if r[1] == "G233-2026-0001")[9] == 1  # one photo
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -71,7 +71,7 @@ def test_a_bad_stake_on_the_phone_form_saves_nothing_and_says_which(client, road
     response = _round_post(client, road, ["K3+200", "K12+40", "K8+500"])
     assert response.status_code == 200
     body = response.content.decode()
-    assert "findings.1.stake" in body and "three digits" in body or "三位" in body
+    assert ("findings.1.stake" in body and "three digits" in body) or "三位" in body
     assert not Finding.objects.exists()
 
 
