@@ -8,6 +8,7 @@ from community_brain.accounts.api import router as accounts_router
 from community_brain.cases.api import router as cases_router
 from community_brain.core.api import AUTH, install_error_handlers
 from community_brain.devices.api import router as devices_router
+from community_brain.inspections.api import router as inspections_router
 from community_brain.notify.api import router as notify_router
 from community_brain.places.api import router as places_router
 
@@ -37,3 +38,4 @@ api.add_router("/", places_router)
 api.add_router("/", cases_router)
 api.add_router("/", notify_router)
 api.add_router("/", devices_router)
+api.add_router("/", inspections_router)
