@@ -104,18 +104,17 @@ def _project(today: date) -> Project:
             project=project,
             code="LM2",
             name="第二合同段",
-            start_m=12500.001,
+            start_m=12500,
             end_m=28300,
             contractor=contractor,
             handover_date=_months_before(today, 17),
             contract_sum=Decimal("42170000.00"),
         )
-        start = _months_before(today, 12).replace(day=1)
         joint = Plan.objects.create(
             project=project,
             title="缺陷责任期季度联合检查",
             frequency="quarterly",
-            starts_on=start + timedelta(days=19),
+            starts_on=_first_round(today, joint=True) - timedelta(days=3),
             scope="构造物、排水设施、交通安全设施、标志标线、路面",
         )
         joint.participants.set([orgs["gq-highway"], orgs["g233-supervision"], contractor])
@@ -123,11 +122,21 @@ def _project(today: date) -> Project:
             project=project,
             title="总监办月度巡查",
             frequency="monthly",
-            starts_on=start + timedelta(days=4),
+            starts_on=_first_round(today, joint=False) - timedelta(days=2),
             scope="交通安全设施、标志标线、排水设施",
         )
         monthly.participants.set([orgs["g233-supervision"], contractor])
     return project
+
+
+def _is_joint(day: date) -> bool:
+    """The quarterly joint inspection: the second round of March, June, September, December."""
+    return day.day >= 15 and day.month % 3 == 0
+
+
+def _first_round(today: date, *, joint: bool) -> date:
+    days = [today - timedelta(days=age) for age in ROUND_AGES]
+    return min(d for d in days if _is_joint(d) == joint)
 
 
 def _months_before(day: date, months: int) -> date:
@@ -184,7 +193,7 @@ def _findings(rng, project, day: date, age: int) -> list[dict]:
 
 def _round(rng, project, cast, today: date, day: date, made: dict) -> None:
     age = (today - day).days
-    joint = day.day >= 15 and day.month % 3 == 0
+    joint = _is_joint(day)
     plan = project.plans.get(frequency="quarterly" if joint else "monthly")
     who = cast["inspector"] if joint else cast["supervisor"]
     people = [JOINT, SUPERVISOR, BUILDER] if joint else [SUPERVISOR, BUILDER]

@@ -90,7 +90,7 @@ def project_page(request, code):
             "project": project,
             "standings": queries.standings(project, today),
             "plans": queries.plan_status(project, today),
-            "rounds": project.rounds.annotate(n=Count("findings"))[:8],
+            "rounds": project.rounds.annotate(n=Count("findings")).order_by("-inspected_on")[:8],
             "counts": queries.status_counts(project, today),
             "statuses": FindingStatus.choices,
             "notices": project.notices.exclude(status=NoticeStatus.CLOSED).select_related(

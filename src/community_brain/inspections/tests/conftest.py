@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import pytest
 
+from community_brain.testing import PASSWORD
+
 
 @dataclass
 class Road:
@@ -25,6 +27,15 @@ class Road:
 
 @pytest.fixture
 def road(db):
+    return make_road()
+
+
+@pytest.fixture
+def live_road(transactional_db):
+    return make_road()
+
+
+def make_road() -> Road:
     from community_brain.accounts.models import Membership, Organisation, User
     from community_brain.accounts.roles import OrganisationKind, Role
     from community_brain.inspections import checklist
@@ -35,7 +46,7 @@ def road(db):
         return Organisation.objects.create(code=code, name=name, kind=kind)
 
     def person(username, organisation, role):
-        user = User.objects.create_user(username=username, password="x", display_name=username)
+        user = User.objects.create_user(username=username, password=PASSWORD, display_name=username)
         Membership.objects.create(user=user, organisation=organisation, role=role)
         return user
 
@@ -69,7 +80,7 @@ def road(db):
         project=project,
         code="LM2",
         name="第二合同段",
-        start_m=10000.001,
+        start_m=10000,
         end_m=25500,
         contractor=builder2,
         handover_date=date(2025, 10, 20),
