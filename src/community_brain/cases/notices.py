@@ -168,6 +168,24 @@ def rated(case, event) -> None:
     send(case, "case.rated", people, key=f"rated:{event.pk}", rating=case.rating)
 
 
+def overseers(case) -> list[User]:
+    """The people of the organisations that verify the case without handling it (a road's
+    owner and supervision office): their leaders, or everyone when none is marked."""
+    from community_brain.cases.choices import ParticipantRole
+
+    people = []
+    for participant in case.participants.filter(
+        role=ParticipantRole.OVERSIGHT, active=True
+    ).select_related("organisation"):
+        org = participant.organisation
+        people += oncall.leaders(org) or list(
+            User.objects.filter(
+                memberships__organisation=org, memberships__is_active=True, is_active=True
+            ).distinct()
+        )
+    return list(dict.fromkeys(people))
+
+
 def due_soon(case) -> None:
     people = [case.assignee] if case.assignee_id else handlers_of(case.organisation)
     send(case, "case.deadline_near", people, key=f"due_soon:{case.resolve_by:%Y%m%d%H%M}")
@@ -177,7 +195,7 @@ def overdue(case, level: int) -> None:
     if level == 1:
         people = oncall.leaders(case.organisation) or handlers_of(case.organisation)
     else:
-        people = community_secretaries(case.community)
+        people = community_secretaries(case.community) + overseers(case)
     send(
         case,
         "case.overdue",

@@ -265,3 +265,23 @@ def test_only_an_overdue_defect_may_be_repaired_by_others_and_within_the_deposit
                 finding, by=road.inspector, amount="abc", repaired_by="养护站", reason="逾期"
             )
         assert "amount" in err.value.field_errors
+
+
+def test_an_overdue_defect_escalates_to_the_owner_and_the_supervision_office(road):
+    from community_brain.cases import sweep
+    from community_brain.notify.models import Notice as Message
+
+    with time_machine.travel("2026-11-20 18:00 +0800", tick=False):
+        round_ = _round(road, [finding_data("K8+500", "坑槽", description="坑槽一处")])
+    case = round_.findings.get().case
+    with time_machine.travel("2026-12-20 10:00 +0800", tick=False):
+        for _ in range(3):  # overdue, then each escalation level as working days pass
+            sweep.sweep()
+    case.refresh_from_db()
+    assert case.is_overdue and case.escalation_level >= 2
+    told = set(
+        Message.objects.filter(template="case.overdue").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert {"con", "insp", "sup"} <= told
