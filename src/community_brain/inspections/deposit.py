@@ -48,7 +48,7 @@ def repaired_by_others(finding: Finding, *, by, amount, repaired_by: str, reason
     from community_brain.cases.services import workflow
 
     finding = (
-        Finding.objects.select_for_update()
+        Finding.objects.select_for_update(of=("self",))
         .select_related("section__project", "case", "notice")
         .get(pk=finding.pk)
     )

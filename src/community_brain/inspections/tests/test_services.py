@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 
 from community_brain.core.errors import IllegalTransition, InvalidInput
 from community_brain.inspections import deposit, notices, rounds
-from community_brain.inspections.models import Finding, Notice
+from community_brain.inspections.models import FacilityCategory, Finding, Notice
 from community_brain.inspections.tests.conftest import PEOPLE, finding_data, jpeg, round_data
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,8 @@ def test_a_bad_finding_writes_nothing_and_names_the_field(road):
         _round(road, [finding_data("K9+900~K10+100")])
     assert "record one finding per section" in str(err.value)
     with pytest.raises(InvalidInput) as err:
-        _round(road, [finding_data("K3+200", "坑槽", category=1)])  # 坑槽 is not a structure
+        structures = FacilityCategory.objects.get(code="structures").pk
+        _round(road, [finding_data("K3+200", "坑槽", category=structures)])  # not a structure
     assert "findings.0.defect_type" in err.value.field_errors
     with pytest.raises(InvalidInput) as err:
         _round(road, [finding_data()], photos=[[jpeg(), _not_a_photo()]])
