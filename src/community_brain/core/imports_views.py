@@ -6,14 +6,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community_brain.core import importing
+from community_brain.core.downloads import attachment
 from community_brain.core.errors import InvalidInput
 from community_brain.core.models import ImportJob
+from community_brain.core.spreadsheets import XLSX
 
 
 def _jobs_for(user):
@@ -79,16 +81,4 @@ def import_template(request, kind):
         raise Http404 from None
     if not handler.allowed(request.user):
         raise PermissionDenied
-    response = HttpResponse(
-        importing.template_workbook(handler),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = f"{handler.title}导入模板.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    return attachment(importing.template_workbook(handler), f"{handler.title}导入模板.xlsx", XLSX)

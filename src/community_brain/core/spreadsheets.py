@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from community_brain.core.downloads import attachment
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,7 +33,4 @@ def workbook(title: str, header: list[str], rows) -> bytes:
 
 
 def download(content: bytes, stem: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    name = f"{stem}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return attachment(content, f"{stem}-{timezone.localdate():%Y%m%d}.xlsx", XLSX)

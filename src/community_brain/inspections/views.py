@@ -11,13 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community_brain.core import charts, clock
+from community_brain.core.downloads import attachment
 from community_brain.core.errors import IllegalTransition, InvalidInput
 from community_brain.core.pagination import CappedPaginator
 from community_brain.core.spreadsheets import download, workbook
@@ -57,14 +58,6 @@ def _errors_to_messages(request, exc: InvalidInput) -> None:
     for field, errs in exc.field_errors.items():
         for err in errs:
             messages.error(request, err if field == "__all__" else f"{field}: {err}")
-
-
-def _file(content: bytes, name: str, content_type: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
 
 
 @login_required
@@ -395,8 +388,8 @@ def notice_paper(request, pk, kind):
                 NO_FONT,
             )
             return redirect("inspections:notice", pk=notice.pk)
-        return _file(content, f"{notice.number}整改通知单.pdf", "application/pdf")
-    return _file(documents.notice_docx(notice), f"{notice.number}整改通知单.docx", DOCX)
+        return attachment(content, f"{notice.number}整改通知单.pdf", "application/pdf")
+    return attachment(documents.notice_docx(notice), f"{notice.number}整改通知单.docx", DOCX)
 
 
 # --- findings and sections -----------------------------------------------------------------
@@ -504,14 +497,16 @@ def certificate_paper(request, pk, kind):
     name = f"{certificate.number}缺陷责任期终止证书"
     if kind == "pdf":
         try:
-            return _file(documents.certificate_pdf(certificate), f"{name}.pdf", "application/pdf")
+            return attachment(
+                documents.certificate_pdf(certificate), f"{name}.pdf", "application/pdf"
+            )
         except documents.NoChineseFont:
             messages.error(
                 request,
                 NO_FONT,
             )
             return redirect("inspections:section", pk=certificate.section_id)
-    return _file(documents.certificate_docx(certificate), f"{name}.docx", DOCX)
+    return attachment(documents.certificate_docx(certificate), f"{name}.docx", DOCX)
 
 
 @login_required

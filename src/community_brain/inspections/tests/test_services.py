@@ -82,9 +82,9 @@ def test_a_bad_finding_writes_nothing_and_names_the_field(road):
     with pytest.raises(InvalidInput) as err:
         _round(road, [finding_data("K9+900~K10+100")])
     assert "record one finding per section" in str(err.value)
-    with pytest.raises(InvalidInput) as err:
-        structures = FacilityCategory.objects.get(code="structures").pk
-        _round(road, [finding_data("K3+200", "坑槽", category=structures)])  # not a structure
+    structures = FacilityCategory.objects.get(code="structures").pk
+    with pytest.raises(InvalidInput) as err:  # 坑槽 is not a structure
+        _round(road, [finding_data("K3+200", "坑槽", category=structures)])
     assert "findings.0.defect_type" in err.value.field_errors
     with pytest.raises(InvalidInput) as err:
         _round(road, [finding_data()], photos=[[jpeg(), _not_a_photo()]])
