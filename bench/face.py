@@ -21,9 +21,10 @@ import time
 from pathlib import Path
 
 from bench._util import percentile
+from community_brain.shared_data import face_photos
 
 REPO = Path(__file__).resolve().parent.parent
-FACES = REPO.parent / "shared" / "data" / "faces"
+FACES = face_photos()
 THREAD_VARIABLES = (
     "OMP_NUM_THREADS",
     "OPENBLAS_NUM_THREADS",

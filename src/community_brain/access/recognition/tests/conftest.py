@@ -11,9 +11,9 @@ from PIL import Image, ImageFilter, ImageOps
 
 from community_brain.access.recognition import FaceEngine, TemplateIndex, enrol
 from community_brain.conftest import service_missing
+from community_brain.shared_data import face_photos
 
-REPO = Path(__file__).resolve().parents[5]
-FACES = REPO.parent / "shared" / "data" / "faces"
+FACES = face_photos()
 FRAME = (640, 480)
 
 
