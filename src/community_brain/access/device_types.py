@@ -15,7 +15,8 @@ ALERT_CATEGORY_CODES = ("safety", "safety-public", "public-security")
 
 
 def ensure_types() -> dict[str, DeviceType]:
-    """The two gate device types and the stranger rule (created once, never overwritten)."""
+    """The two gate device types and the stranger rule (created once; later only given a
+    case category if it had none)."""
     camera, _ = DeviceType.objects.get_or_create(
         code=CAMERA,
         defaults={"name": "门禁人脸摄像机", "keys": {}, "events": [STRANGER_EVENT]},
@@ -32,8 +33,11 @@ def stranger_rule(camera: DeviceType | None = None) -> Rule:
 
     camera = camera or DeviceType.objects.get(code=CAMERA)
     rule = Rule.objects.filter(device_type=camera, name=STRANGER_RULE).first()
+    category = Category.objects.filter(code__in=ALERT_CATEGORY_CODES).order_by("code").first()
+    if rule is not None and rule.category_id is None and category is not None:
+        rule.category = category  # the categories were set up after the gates
+        rule.save(update_fields=["category", "updated_at"])
     if rule is None:
-        category = Category.objects.filter(code__in=ALERT_CATEGORY_CODES).order_by("code").first()
         rule = Rule.objects.create(
             name=STRANGER_RULE,
             device_type=camera,

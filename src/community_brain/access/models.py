@@ -9,6 +9,7 @@ read of it is audited (``core.audit``, actions ``access.*``).
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -96,8 +97,8 @@ class PrivacySettings(TimeStampedModel):
     stranger_sightings = models.PositiveSmallIntegerField(
         _("alert after sightings"), default=3, validators=[MinValueValidator(2)]
     )
-    night_from = models.TimeField(_("night from"), default="23:00")
-    night_until = models.TimeField(_("night until"), default="05:00")
+    night_from = models.TimeField(_("night from"), default=datetime.time(23, 0))
+    night_until = models.TimeField(_("night until"), default=datetime.time(5, 0))
     pia_text = models.TextField(_("impact assessment"), blank=True)
     pia_date = models.DateField(_("impact assessment done on"), null=True, blank=True)
     pia_file = models.FileField(_("impact assessment file"), upload_to="access/pia/", blank=True)
