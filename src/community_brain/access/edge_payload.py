@@ -24,7 +24,7 @@ def for_device(gate_device, *, since: int | None = None) -> dict:
         "access.templates_synced",
         gate_device,
         summary=f"{gate_device.device.code} v{version} ({len(index.owners())})",
-        data={"version": version, "residents": len(index.owners())},
+        data={"version": version, "residents": len(index.owners()), "compound": compound_id},
     )
     return {
         "version": version,

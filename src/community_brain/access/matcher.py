@@ -32,7 +32,9 @@ def build_index(compound_id: int, *, reason: str) -> TemplateIndex:
     for row in rows:
         index.add(row.resident_id, Template.from_bytes(unseal(row.sealed)).embeddings)
     if rows:
-        audit.record_many("access.template_read", rows, data={"reason": reason})
+        audit.record_many(
+            "access.template_read", rows, data={"reason": reason, "compound": compound_id}
+        )
     return index
 
 

@@ -132,7 +132,10 @@ def alert(group: StrangerGroup, event: AccessEvent, why: list[str]) -> None:
     StrangerGroup.objects.filter(pk=group.pk).update(alerted_at=now, alarm=alarm)
     group.alerted_at, group.alarm = now, alarm
     audit.record(
-        "access.stranger_alert", group, summary=f"#{group.pk} {','.join(why)}", data={"why": why}
+        "access.stranger_alert",
+        group,
+        summary=f"#{group.pk} {','.join(why)}",
+        data={"why": why, "compound": group.compound_id},
     )
 
 

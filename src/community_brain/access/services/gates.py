@@ -145,7 +145,12 @@ def _record_face(gate, decision, jpeg, *, device, direction, at, ps) -> AccessEv
             "access.face_matched",
             event,
             summary=f"{gate} {resident.masked_name} {event.similarity:.2f}",
-            data={"resident": resident.pk, "similarity": event.similarity, "source": "server"},
+            data={
+                "resident": resident.pk,
+                "similarity": event.similarity,
+                "source": "server",
+                "compound": gate.compound_id,
+            },
         )
         return event
     event.decision, event.reason = Decision.UNKNOWN, str(Reason.OK)
@@ -156,7 +161,11 @@ def _record_face(gate, decision, jpeg, *, device, direction, at, ps) -> AccessEv
         "access.face_unknown",
         event,
         summary=f"{gate} {event.similarity:.2f}",
-        data={"nearest_similarity": event.similarity, "source": "server"},
+        data={
+            "nearest_similarity": event.similarity,
+            "source": "server",
+            "compound": gate.compound_id,
+        },
     )
     stranger_groups.sighted(event, decision.face.embedding, ps)
     return event
@@ -316,6 +325,7 @@ def record_edge_events(gate_device: GateDevice, items: list[Mapping]) -> dict:
                     "resident": event.resident_id,
                     "similarity": event.similarity,
                     "source": "edge",
+                    "compound": gate.compound_id,
                 },
             )
         elif vector is not None:

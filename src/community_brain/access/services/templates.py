@@ -82,7 +82,12 @@ def _store(resident, compound, template, quality: float, by) -> FaceTemplate:
         row,
         actor=by,
         summary=f"{resident.masked_name} v{version}",
-        data={"resident": resident.pk, "photos": row.photos, "set_version": set_version},
+        data={
+            "resident": resident.pk,
+            "photos": row.photos,
+            "set_version": set_version,
+            "compound": compound.pk,
+        },
     )
     transaction.on_commit(lambda: matcher.forget(compound.pk))
     return row
@@ -99,7 +104,7 @@ def delete_template(resident, *, by, why: str) -> int:
             row,
             actor=by,
             summary=f"{resident.masked_name}: {why}",
-            data={"resident": resident.pk, "why": why},
+            data={"resident": resident.pk, "why": why, "compound": row.compound_id},
         )
         compound_id = row.compound_id
         row.delete()
