@@ -9,6 +9,7 @@ from community_brain.devices.models import DeviceType, Rule
 
 CAMERA = "gate_camera"
 READER = "gate_reader"
+DEVICE_NAMES = {"camera": "人脸摄像机", "reader": "读卡扫码器"}  # a gate device's default name
 STRANGER_EVENT = "stranger"
 STRANGER_RULE = "门禁陌生人预警"
 ALERT_CATEGORY_CODES = ("safety", "safety-public", "public-security")

@@ -25,7 +25,7 @@ from community_brain.access.choices import (
     EventSource,
     GateDeviceKind,
 )
-from community_brain.access.device_types import CAMERA, READER, ensure_types
+from community_brain.access.device_types import CAMERA, DEVICE_NAMES, READER, ensure_types
 from community_brain.access.models import AccessEvent, Credential, Gate, GateDevice
 from community_brain.access.recognition import FaceError, Reason
 from community_brain.access.recognition.at_rest import seal
@@ -69,7 +69,7 @@ def add_device(gate: Gate, *, by, kind: str, code: str, name: str = "") -> tuple
         by=by,
         data={
             "code": code,
-            "name": name or f"{gate.name}{GateDeviceKind(kind).label}",
+            "name": name or f"{gate.name}{DEVICE_NAMES[kind]}",
             "type": types[CAMERA if kind == GateDeviceKind.CAMERA else READER].pk,
             "compound": gate.compound_id,
             "location": gate.location or gate.name,

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from community_brain.core.context import acting
-from community_brain.demo import cases, devices, duties, history, register, rota
+from community_brain.demo import access, cases, devices, duties, history, register, rota
 from community_brain.screen import readmodel
 
 
@@ -18,6 +18,9 @@ class Command(BaseCommand):
             rota.seed()
             made_devices = devices.seed()
             duties.seed()
+            made_passages = access.seed()
+            if made_passages:
+                self.stdout.write(f"Seeded gates and {made_passages} passages (card, QR, guard).\n")
             if made_devices:
                 self.stdout.write(f"Seeded {made_devices} monitoring devices.\n")
             if made:
