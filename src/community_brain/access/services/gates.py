@@ -255,10 +255,15 @@ def _edge_row(gate_device: GateDevice, item: Mapping, residents: set[int]) -> Ac
         raise InvalidInput.single("decision", _("Unknown decision."))
     resident_id = item.get("resident")
     if resident_id is not None and resident_id not in residents:
-        raise InvalidInput.single("resident", _("Not a resident enrolled at this compound."))
+        raise InvalidInput.single("resident", _("Not a resident of this compound."))
     similarity = item.get("similarity")
-    if similarity is not None and not 0 <= float(similarity) <= 1:
-        raise InvalidInput.single("similarity", _("Similarity is between 0 and 1."))
+    if similarity is not None:
+        try:
+            similarity = float(similarity)
+        except (TypeError, ValueError):
+            similarity = -1.0
+        if not 0 <= similarity <= 1:
+            raise InvalidInput.single("similarity", _("Similarity is between 0 and 1."))
     return AccessEvent(
         gate=gate,
         device=gate_device,
@@ -281,17 +286,10 @@ def record_edge_events(gate_device: GateDevice, items: list[Mapping]) -> dict:
     the snapshot retention only."""
     import numpy as np
 
-    from community_brain.access.models import FaceTemplate
+    from community_brain.places.models import Resident
 
     gate = gate_device.gate
     residents = set(
-        FaceTemplate.objects.filter(compound_id=gate.compound_id).values_list(
-            "resident_id", flat=True
-        )
-    )
-    from community_brain.places.models import Resident
-
-    residents |= set(
         Resident.objects.filter(household__building__compound_id=gate.compound_id).values_list(
             "id", flat=True
         )
