@@ -20,7 +20,6 @@ from community_brain.access.services import consent as consents
 from community_brain.access.services import credentials, gates, privacy
 from community_brain.accounts.permissions import CHANGE
 from community_brain.accounts.roles import GUARD
-from community_brain.core import audit
 from community_brain.core.errors import IllegalTransition, InvalidInput, bind_errors
 from community_brain.places.models import Resident
 
@@ -103,15 +102,10 @@ def register_visitor(request, code: str):
 @login_required
 def snapshot(request, pk: int):
     event = get_object_or_404(AccessEvent.objects.visible_to(request.user), pk=pk)
-    if not event.snapshot:
+    picture = gates.open_snapshot(event, by=request.user)
+    if picture is None:
         raise Http404("the snapshot has been purged")
-    audit.record(
-        "access.snapshot_viewed",
-        event,
-        actor=request.user,
-        data={"compound": event.gate.compound_id},
-    )
-    return FileResponse(event.snapshot.open("rb"), content_type="image/jpeg")
+    return FileResponse(picture, content_type="image/jpeg")
 
 
 # --- consent -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -138,6 +139,17 @@ def _record_face(gate, decision, jpeg, *, device, direction, at, ps) -> AccessEv
     match = decision.match
     event.similarity = round(match.similarity, 4)
     resident = Resident.objects.filter(pk=match.owner).first() if match.known else None
+    here = Resident.objects.filter(
+        pk=getattr(resident, "pk", None),
+        status="active",
+        household__building__compound_id=gate.compound_id,
+    )
+    if resident is not None and not here.exists():
+        # Moved out since enrolment (the daily job deletes the template): not let in by face.
+        event.decision, event.reason = Decision.DENIED, "not living here"
+        event.resident = resident
+        event.save()
+        return event
     if resident is not None:
         event.decision, event.resident = Decision.GRANTED, resident
         event.save()
@@ -329,6 +341,19 @@ def record_edge_events(gate_device: GateDevice, items: list[Mapping]) -> dict:
         elif vector is not None:
             stranger_groups.sighted(event, vector, ps)
     return {"stored": stored, "duplicates": duplicates}
+
+
+def open_snapshot(event: AccessEvent, *, by):
+    """The snapshot file of an unknown face, opened for a person who may see the event;
+    each look is audited."""
+    if not AccessEvent.objects.visible_to(by).filter(pk=event.pk).exists():
+        raise PermissionDenied(_("You may not see this passage."))
+    if not event.snapshot:
+        return None
+    audit.record(
+        "access.snapshot_viewed", event, actor=by, data={"compound": event.gate.compound_id}
+    )
+    return event.snapshot.open("rb")
 
 
 def jpeg_from_base64(text: str) -> bytes:

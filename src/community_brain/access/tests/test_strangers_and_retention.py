@@ -119,3 +119,31 @@ def test_retention_purges_snapshots_then_events_then_groups(world, site, safety)
     assert AccessEvent.objects.count() == 0
     assert StrangerGroup.objects.count() == 0
     assert retention.purge() == {}  # nothing left: safe to run again
+
+
+def test_the_template_of_a_resident_who_moved_out_is_deleted(world, site):
+    from community_brain.access.models import Consent, FaceTemplate
+    from community_brain.access.recognition.at_rest import seal
+    from community_brain.access.services import privacy
+    from community_brain.places import services as place_services
+
+    from .conftest import give
+
+    resident = world.residents["a1-head"]
+    consent = give(resident, world.users["staff"])
+    FaceTemplate.objects.create(
+        resident=resident,
+        compound=world.compounds["a"],
+        consent=consent,
+        sealed=seal(b"x"),
+        photos=2,
+        quality=100,
+        created_at=timezone.now(),
+    )
+    version = privacy.template_version(world.compounds["a"].pk)
+    assert retention.forget_moved_out() == 0
+    place_services.move_out(by=world.users["staff"], resident=resident)
+    retention.purge()
+    assert not FaceTemplate.objects.exists()
+    assert Consent.objects.get(pk=consent.pk).withdrawal_reason == "moved out"
+    assert privacy.template_version(world.compounds["a"].pk) == version + 1
