@@ -312,3 +312,51 @@ def mark_stranger(request, pk: int, payload: MarkIn):
     group = get_object_or_404(StrangerGroup.objects.restrict(request.user, CHANGE), pk=pk)
     stranger_groups.mark(group, payload.status, by=request.user, note=payload.note)
     return StrangerGroup.objects.select_related("alarm__case").get(pk=pk)
+
+
+class CredentialIssueIn(Schema):
+    kind: str
+    number: str = ""
+    pin: str = ""
+    hours: int = 24 * 30
+
+
+@router.post("/access/residents/{pk}/credentials")
+def issue_credential(request, pk: int, payload: CredentialIssueIn):
+    """An IC card (``number``), a PIN (``pin``) or a QR pass (``hours``; its token is
+    answered once) for a resident — whatever her consent."""
+    resident = _resident(request, pk)
+    raw = None
+    if payload.kind == "card":
+        credential = credentials.issue_card(resident, payload.number, by=request.user)
+    elif payload.kind == "pin":
+        credential = credentials.set_pin(resident, payload.pin, by=request.user)
+    elif payload.kind == "qr":
+        credential, raw = credentials.issue_qr(resident, by=request.user, hours=payload.hours)
+    else:
+        raise InvalidInput.single("kind", "card, pin or qr")
+    return {
+        "credential": credential.pk,
+        "kind": credential.kind,
+        "hint": credential.hint,
+        "valid_until": credential.valid_until,
+        "qr": raw,
+    }
+
+
+@router.delete("/access/credentials/{pk}")
+def revoke_credential(request, pk: int, reason: str = ""):
+    from community_brain.access.models import Credential
+
+    credential = get_object_or_404(Credential.objects.restrict(request.user, CHANGE), pk=pk)
+    credential = credentials.revoke(credential, by=request.user, reason=reason)
+    return {"credential": credential.pk, "revoked_at": credential.revoked_at}
+
+
+@router.delete("/access/residents/{pk}/template")
+def delete_template(request, pk: int):
+    """Delete the resident's face template now (consent stays until withdrawn)."""
+    resident = _resident(request, pk)
+    return {
+        "deleted": templates.delete_template(resident, by=request.user, why="deleted on request")
+    }

@@ -14,6 +14,7 @@ urlpatterns = [
     path("events/<int:pk>/snapshot/", views.snapshot, name="snapshot"),
     path("consent/", views.consent_page, name="consent"),
     path("consent/<int:pk>/", views.consent_action, name="consent_action"),
+    path("residents/<int:pk>/", views.resident_page, name="resident"),
     path("privacy/", views.privacy_page, name="privacy"),
     path("privacy/<int:pk>/", views.privacy_page, name="privacy_compound"),
     path("strangers/", views.strangers_page, name="strangers"),

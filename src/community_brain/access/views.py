@@ -259,3 +259,68 @@ def mark_stranger(request, pk: int):
     except (InvalidInput, IllegalTransition) as exc:
         messages.error(request, str(exc))
     return redirect("access:strangers")
+
+
+# --- a resident's gate credentials (staff) ----------------------------------------------------
+@login_required
+def resident_page(request, pk: int):
+    resident = get_object_or_404(
+        Resident.objects.select_related("household__building__compound"), pk=pk
+    )
+    compound = permissions.compound_of(resident)
+    if compound is None or not permissions.may(request.user, CHANGE, compound):
+        raise PermissionDenied
+    if request.method == "POST":
+        _resident_action(request, resident)
+        return redirect("access:resident", pk=resident.pk)
+    return render(
+        request,
+        "access/resident.html",
+        {
+            "resident": resident,
+            "consent": consents.live_consent(resident),
+            "template": getattr(resident, "face_template", None),
+            "credentials": resident.access_credentials.order_by("-created_at"),
+            "new_pass": request.session.pop("access_new_pass", None),
+        },
+    )
+
+
+def _resident_action(request, resident) -> None:
+    from community_brain.access.models import Credential
+    from community_brain.access.services import templates
+
+    action, by = request.POST.get("action"), request.user
+    try:
+        if action == "enrol":
+            photos = [f.read(10 * 1024 * 1024) for f in request.FILES.getlist("photos")]
+            templates.enrol_resident(resident, photos, by=by)
+            messages.success(request, _("Face template enrolled."))
+        elif action == "delete_template":
+            templates.delete_template(resident, by=by, why="deleted on request")
+            messages.success(request, _("Face template deleted."))
+        elif action == "card":
+            credentials.issue_card(resident, request.POST.get("number", ""), by=by)
+            messages.success(request, _("Card issued."))
+        elif action == "pin":
+            credentials.set_pin(resident, request.POST.get("pin", ""), by=by)
+            messages.success(request, _("PIN set."))
+        elif action == "qr":
+            credential, raw = credentials.issue_qr(
+                resident, by=by, hours=int(request.POST.get("hours") or 24 * 30)
+            )
+            request.session["access_new_pass"] = {
+                "name": resident.masked_name,
+                "token": raw,
+                "valid_until": credential.valid_until.isoformat(),
+            }
+        elif action == "revoke":
+            credential = get_object_or_404(
+                Credential, pk=request.POST.get("credential"), resident=resident
+            )
+            credentials.revoke(credential, by=by, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Credential revoked."))
+    except InvalidInput as exc:
+        _errors(request, exc)
+    except ValueError:
+        messages.error(request, _("hours: a whole number."))

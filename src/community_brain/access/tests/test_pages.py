@@ -92,3 +92,28 @@ def test_the_strangers_page_lists_groups(world, site, login):
     )
     page = login(world.users["staff"]).get("/access/strangers/")
     assert page.status_code == 200 and "data-group=" in page.content.decode()
+
+
+def test_staff_manage_a_residents_credentials_on_her_page(world, site, login, api_client):
+    resident = world.residents["a1-spouse"]
+    client = login(world.users["staff"])
+    url = f"/access/residents/{resident.pk}/"
+    assert client.get(url).status_code == 200
+    client.post(url, {"action": "card", "number": "AB12CD34"})
+    client.post(url, {"action": "pin", "pin": "12"})  # refused, named
+    client.post(url, {"action": "qr", "hours": "48"})
+    page = client.get(url).content.decode()
+    assert "qr_" in page and "CD34" in page
+    assert resident.access_credentials.count() == 2
+    assert login(world.users["property"]).get(url).status_code == 403
+
+    api = api_client(world.users["staff"])
+    made = api.post(
+        f"/api/v1/access/residents/{resident.pk}/credentials",
+        {"kind": "pin", "pin": "246810"},
+        content_type="application/json",
+    )
+    assert made.status_code == 200, made.content
+    gone = api.delete(f"/api/v1/access/credentials/{made.json()['credential']}")
+    assert gone.status_code == 200 and gone.json()["revoked_at"]
+    assert api.delete(f"/api/v1/access/residents/{resident.pk}/template").json() == {"deleted": 0}
