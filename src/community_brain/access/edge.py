@@ -98,6 +98,8 @@ class EdgeGate:
         index = TemplateIndex.from_bytes(raw)
         self.cache.save(int(answer["version"]), index)
         self.version, self.index = int(answer["version"]), index
+        if answer.get("threshold"):
+            self.threshold = float(answer["threshold"])  # the compound's setting wins
         return True
 
     def match(self, frame: bytes, *, direction: str = "in", at: datetime | None = None) -> dict:

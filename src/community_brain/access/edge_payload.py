@@ -26,9 +26,12 @@ def for_device(gate_device, *, since: int | None = None) -> dict:
         summary=f"{gate_device.device.code} v{version} ({len(index.owners())})",
         data={"version": version, "residents": len(index.owners()), "compound": compound_id},
     )
+    from community_brain.access.services.privacy import settings_for
+
     return {
         "version": version,
         "unchanged": False,
+        "threshold": settings_for(gate_device.gate.compound).threshold,
         "compound": compound_id,
         "residents": len(index.owners()),
         "sealed": sealed,

@@ -43,7 +43,9 @@ def test_edge_gate_matches_locally_and_forgets_a_withdrawn_resident(
     cache_file = tmp_path / "gate.cache"
     gate = EdgeGate(ClientTransport(token), TemplateCache(cache_file, token), engine=engine)
 
+    gate.threshold = 0.3
     assert gate.sync() is True
+    assert gate.threshold == 0.6  # the compound's setting
     assert gate.sync() is False  # unchanged: nothing read, nothing sent
     assert resident.pk in gate.index
     raw = cache_file.read_bytes()

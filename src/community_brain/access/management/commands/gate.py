@@ -29,7 +29,9 @@ class Command(BaseCommand):
             help="the gate camera's device token (or GATE_TOKEN)",
         )
         parser.add_argument("--cache", required=True, help="the local encrypted cache file")
-        parser.add_argument("--threshold", type=float, default=0.6)
+        parser.add_argument(
+            "--threshold", type=float, default=0.6, help="until the server sends its own"
+        )
         parser.add_argument("--direction", default="in", choices=["in", "out"])
         parser.add_argument("--frame", action="append", default=[], help="a JPEG to match")
         parser.add_argument("--watch", help="a folder the camera drops JPEGs into")
