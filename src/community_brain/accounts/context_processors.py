@@ -16,6 +16,8 @@ def nav(request):
             "cases": access.allows(Kind.CASES, VIEW),
             "diary": access.has_role("grid_worker", "community_staff"),
             "devices": access.allows(Kind.DEVICES, VIEW),
+            "gates": access.allows(Kind.ACCESS, VIEW),
+            "face_consent": access.has_role("resident"),
             "workbench": access.has_role(
                 "grid_worker",
                 "department_officer",

@@ -47,12 +47,15 @@ class Kind:
     ORGANISATIONS = "organisations"
     CASES = "cases"  # the case ledger
     DEVICES = "devices"  # devices, telemetry, rules, alarms
+    ACCESS = "access"  # gates, access events, consent ledger, credentials, face templates
 
 
 VIEW, CHANGE, IMPORT, EXPORT = "view", "change", "import", "export"
 # Case ledger actions: report a problem; dispatch (accept, assign, transfer, verify, close,
 # reject, approve extensions); handle (start, resolve, return, pause, ask for more time).
 REPORT, DISPATCH, HANDLE = "report", "dispatch", "handle"
+# Gates: keep the gate (a guard: open by hand, register visitors, issue their passes).
+GUARD = "guard"
 
 # What each role may do with each kind of data, within the scope of its membership.
 ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
@@ -62,6 +65,7 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         Kind.ORGANISATIONS: frozenset({VIEW}),
         Kind.CASES: frozenset({VIEW, REPORT, DISPATCH, HANDLE, EXPORT}),
         Kind.DEVICES: frozenset({VIEW, CHANGE, EXPORT}),
+        Kind.ACCESS: frozenset({VIEW, GUARD, CHANGE}),
     },
     Role.GRID_WORKER: {
         Kind.PERSONAL: frozenset({VIEW, CHANGE}),
@@ -76,6 +80,7 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         Kind.ORGANISATIONS: frozenset({VIEW}),
         Kind.CASES: frozenset({VIEW, HANDLE, EXPORT}),
         Kind.DEVICES: frozenset({VIEW, CHANGE}),
+        Kind.ACCESS: frozenset({VIEW, GUARD}),  # the gate's guards work for the property
     },
     Role.DEPARTMENT_OFFICER: {
         Kind.PLACES: frozenset({VIEW}),

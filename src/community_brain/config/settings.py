@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "community_brain.notify",
     "community_brain.cases",
     "community_brain.devices",
+    "community_brain.access",
     "community_brain.screen",
     "community_brain.workbench",
     "community_brain.duties",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("devices/", include((device_urls.device_patterns, "devices"))),
     path("alarms/", include((device_urls.alarm_patterns, "alarms"))),
     path("ingest/v1/", include((device_urls.ingest_patterns, "ingest"))),
+    path("access/", include("community_brain.access.urls")),
     path("screen/", include("community_brain.screen.urls")),
     path("workbench/", include("community_brain.workbench.urls")),
     path("duties/", include("community_brain.duties.urls")),

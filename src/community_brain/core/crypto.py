@@ -70,3 +70,19 @@ class EncryptedTextField(models.TextField):
                 f"encrypted fields cannot be filtered with '{lookup_name}'; use the blind index"
             )
         return super().get_lookup(lookup_name)
+
+
+def seal_for(secret: str, data: bytes, purpose: str) -> str:
+    """``data`` encrypted under a key derived from ``secret`` (not the field key): for what
+    travels to, or is kept by, a device that knows ``secret`` but never the field key."""
+    key = base64.urlsafe_b64encode(_derive(secret, f"sealed-for:{purpose}"))
+    return Fernet(key).encrypt(data).decode("ascii")
+
+
+def unseal_for(secret: str, token: str, purpose: str) -> bytes:
+    """What ``seal_for`` was given; ValueError for a wrong secret or a damaged token."""
+    key = base64.urlsafe_b64encode(_derive(secret, f"sealed-for:{purpose}"))
+    try:
+        return Fernet(key).decrypt(token.encode("ascii"))
+    except (InvalidToken, ValueError) as exc:
+        raise ValueError("cannot decrypt: wrong secret or damaged data") from exc

@@ -134,11 +134,13 @@ def raise_alarm(
     details: dict | None = None,
     at: datetime,
     repeats: int = 1,
+    source: str | None = None,
 ) -> tuple[Alarm, bool]:
     """Raise the alarm, or record a repeat of the active one; returns (alarm, created).
 
-    Machine-made (the engine, the sweep): no permission to check. On creation the rule's
-    actions run — open a case, tell whoever is on duty — in this transaction."""
+    Machine-made (the engine, the sweep, the gates): no permission to check. On creation the
+    rule's actions run — open a case (from ``source``, by default a device alarm), tell
+    whoever is on duty — in this transaction."""
     _validate(type, severity, at, repeats)
     details = dict(details or {})
     done = upsert(
@@ -162,7 +164,7 @@ def raise_alarm(
         data={"rule": rule.pk if rule else None, "details": details},
     )
     if rule is not None:
-        _run_actions(alarm, rule, at)
+        _run_actions(alarm, rule, at, source)
     _announce(alarm, "alarm")
     return alarm, True
 
@@ -214,16 +216,18 @@ def describe(alarm: Alarm) -> str:
         seen = f"事件 {d['event_type']}"
     elif "silent_since" in d:
         seen = f"自 {d['silent_since']} 起无消息"
+    elif "summary" in d:
+        seen = str(d["summary"])
     return f"{alarm.device.name}（{alarm.device.code}）@ {_place(alarm.device)}：{seen}，{when}"
 
 
-def _run_actions(alarm: Alarm, rule: Rule, at) -> None:
-    case = _open_case(alarm, rule, at) if rule.open_case else None
+def _run_actions(alarm: Alarm, rule: Rule, at, source: str | None = None) -> None:
+    case = _open_case(alarm, rule, at, source) if rule.open_case else None
     if rule.notify_on_call:
         _alert(alarm, case)
 
 
-def _open_case(alarm: Alarm, rule: Rule, at):
+def _open_case(alarm: Alarm, rule: Rule, at, source: str | None = None):
     """The case for a new alarm, routed like any machine report; the alarm links to it and
     its timeline links back. Bad case settings (no category) leave the alarm without one."""
     from community_brain.cases.choices import EventKind, Source
@@ -249,7 +253,7 @@ def _open_case(alarm: Alarm, rule: Rule, at):
             case = intake.report(
                 by=None,
                 data=data,
-                source=Source.DEVICE_ALARM,
+                source=source or Source.DEVICE_ALARM,
                 client_token=f"alarm:{alarm.pk}",
                 when=at,
             )

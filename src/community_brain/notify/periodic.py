@@ -93,6 +93,11 @@ SCHEDULE: tuple[Job, ...] = (
         daily_at=time(3, 30),
     ),
     Job(
+        "access.purge",
+        "community_brain.access.retention.purge",
+        daily_at=time(3, 45),
+    ),
+    Job(
         "devices.downsample_telemetry",
         "community_brain.devices.ingest.retention.downsample_old_telemetry",
         daily_at=time(4, 0),

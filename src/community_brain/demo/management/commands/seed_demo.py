@@ -3,7 +3,16 @@
 from django.core.management.base import BaseCommand
 
 from community_brain.core.context import acting
-from community_brain.demo import cases, devices, duties, history, inspections, register, rota
+from community_brain.demo import (
+    access,
+    cases,
+    devices,
+    duties,
+    history,
+    inspections,
+    register,
+    rota,
+)
 from community_brain.screen import readmodel
 
 
@@ -21,6 +30,9 @@ class Command(BaseCommand):
             made_inspections = inspections.seed()
             if made_inspections:
                 self.stdout.write(f"Seeded the G233 inspections: {made_inspections}.\n")
+            made_passages = access.seed()
+            if made_passages:
+                self.stdout.write(f"Seeded gates and {made_passages} passages (card, QR, guard).\n")
             if made_devices:
                 self.stdout.write(f"Seeded {made_devices} monitoring devices.\n")
             if made:
