@@ -76,9 +76,20 @@ def _html(template: str, context: dict) -> str:
 def _pdf(html: str) -> bytes:
     if not chinese_font_installed():
         raise NoChineseFont("no Chinese font: install fonts-noto-cjk (make browser)")
+    return _weasyprint()(string=html).write_pdf()
+
+
+def _weasyprint():
+    """WeasyPrint's HTML class. Importing WeasyPrint turns on Pillow's process-wide
+    LOAD_TRUNCATED_IMAGES, which would let every photo check in the process accept a
+    truncated upload; the flag is put back as it was."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
     from weasyprint import HTML
 
-    return HTML(string=html).write_pdf()
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return HTML
 
 
 def notice_pdf(notice) -> bytes:

@@ -130,3 +130,21 @@ def test_the_reply_sheet_follows_once_the_contractor_replied(issued, road):
         textpage.close()
         last.close()
         pdf.close()
+
+
+def test_making_a_pdf_leaves_photo_checks_strict(issued):
+    """WeasyPrint's import turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process; a
+    truncated photo must still be refused afterwards (found by the face engine's test)."""
+    _need_font()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from community_brain.core.errors import InvalidInput
+    from community_brain.core.images import clean_image
+
+    documents.notice_pdf(issued)
+    out = io.BytesIO()
+    Image.effect_noise((400, 300), 80).convert("RGB").save(out, "JPEG")
+    half = SimpleUploadedFile("x.jpg", out.getvalue()[: len(out.getvalue()) // 2])
+    with pytest.raises(InvalidInput):
+        clean_image(half)
