@@ -186,7 +186,7 @@ def template_set(request, since: int | None = None):
     return edge_payload.for_device(request.gate_device, since=since)
 
 
-@router.post("/access/events", auth=DEVICE)
+@router.post("/access-events", auth=DEVICE)
 def post_events(request, payload: EdgeEventsIn):
     """Events matched at an edge gate: ``{"events": [{id, at, kind, decision, direction,
     resident, similarity, reason, embedding?}]}``; a repeated ``id`` is stored once."""
@@ -194,13 +194,13 @@ def post_events(request, payload: EdgeEventsIn):
 
 
 # --- people ----------------------------------------------------------------------------------
-@router.get("/access/gates", response=list[GateOut])
+@router.get("/gates", response=list[GateOut])
 @paginate
 def list_gates(request):
     return Gate.objects.visible_to(request.user).order_by("compound_id", "name")
 
 
-@router.get("/access/events", response=list[EventOut])
+@router.get("/access-events", response=list[EventOut])
 @paginate
 def list_events(
     request,
@@ -228,7 +228,7 @@ def _gate(request, code: str, action: str) -> Gate:
     return gate
 
 
-@router.post("/access/gates/{code}/open", response=EventOut)
+@router.post("/gates/{code}/open", response=EventOut)
 def open_gate(request, code: str, payload: ReasonIn):
     gate = _gate(request, code, GUARD)
     event = gates.open_by_hand(
@@ -237,7 +237,7 @@ def open_gate(request, code: str, payload: ReasonIn):
     return _event_out(event)
 
 
-@router.post("/access/gates/{code}/visitors")
+@router.post("/gates/{code}/visitors")
 def register_visitor(request, code: str, payload: VisitorIn):
     """Register a visitor; answers her QR pass token (shown once)."""
     gate = _gate(request, code, GUARD)

@@ -136,7 +136,7 @@ class EdgeGate:
             return 0
         batch = list(self.pending)
         try:
-            self.transport.request("POST", "/api/v1/access/events", {"events": batch})
+            self.transport.request("POST", "/api/v1/access-events", {"events": batch})
         except (urllib.error.URLError, OSError) as exc:
             logger.warning("events not posted, kept for the next try: %s", exc)
             return 0

@@ -227,7 +227,8 @@ def _section_out(standing) -> dict:
     }
 
 
-@router.get("/inspections/projects", response=list[ProjectOut])
+@router.get("/inspection-projects", response=list[ProjectOut])
+@paginate
 def projects(request):
     today = clock.today()
     out = []
@@ -245,7 +246,7 @@ def projects(request):
     return out
 
 
-@router.get("/inspections/checklist", response=ChecklistOut)
+@router.get("/inspection-checklist", response=ChecklistOut)
 def checklist(request):
     defects = DefectType.objects.select_related("item__category", "default_severity")
     return {
@@ -265,7 +266,7 @@ def checklist(request):
     }
 
 
-@router.post("/inspections/projects/{code}/rounds", response={201: RoundOut})
+@router.post("/inspection-projects/{code}/rounds", response={201: RoundOut})
 def record_round(request, code: str, payload: RoundIn):
     """Record a round with its findings; send an ``Idempotency-Key`` header so that a resend
     returns the first round instead of a second one."""
@@ -288,7 +289,7 @@ def record_round(request, code: str, payload: RoundIn):
     return Status(201, round_)
 
 
-@router.get("/inspections/projects/{code}/findings", response=list[FindingOut])
+@router.get("/inspection-projects/{code}/findings", response=list[FindingOut])
 @paginate
 def ledger(
     request,
@@ -334,22 +335,22 @@ def _notice(request, pk: int) -> Notice:
     return notice
 
 
-@router.get("/inspections/notices/{pk}", response=NoticeOut)
+@router.get("/rectification-notices/{pk}", response=NoticeOut)
 def notice(request, pk: int):
     return _notice(request, pk)
 
 
-@router.post("/inspections/notices/{pk}/issue", response=NoticeOut)
+@router.post("/rectification-notices/{pk}/issue", response=NoticeOut)
 def issue(request, pk: int):
     return notices.issue(_notice(request, pk), by=request.user)
 
 
-@router.post("/inspections/notices/{pk}/acknowledge", response=NoticeOut)
+@router.post("/rectification-notices/{pk}/acknowledge", response=NoticeOut)
 def acknowledge(request, pk: int):
     return notices.acknowledge(_notice(request, pk), by=request.user)
 
 
-@router.post("/inspections/notices/{pk}/reply", response=NoticeOut)
+@router.post("/rectification-notices/{pk}/reply", response=NoticeOut)
 def reply(request, pk: int, payload: ReplyIn):
     return notices.reply(
         _notice(request, pk),
@@ -360,7 +361,7 @@ def reply(request, pk: int, payload: ReplyIn):
     )
 
 
-@router.post("/inspections/notices/{pk}/recheck", response=NoticeOut)
+@router.post("/rectification-notices/{pk}/recheck", response=NoticeOut)
 def recheck(request, pk: int, payload: RecheckIn):
     return notices.recheck(
         _notice(request, pk), by=request.user, passed=payload.passed, opinion=payload.opinion

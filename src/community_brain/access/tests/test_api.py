@@ -43,11 +43,11 @@ def test_a_camera_posts_a_jpeg_and_gets_the_decision(world, site, photos, api_cl
         Client().post("/api/v1/access/frames", b"x", content_type="image/jpeg").status_code == 401
     )
 
-    listed = api_client(staff).get("/api/v1/access/events").json()
+    listed = api_client(staff).get("/api/v1/access-events").json()
     assert listed["count"] == 1 and listed["items"][0]["gate"] == "a-main"
-    assert api_client(world.users["property"]).get("/api/v1/access/events").json()["count"] == 1
+    assert api_client(world.users["property"]).get("/api/v1/access-events").json()["count"] == 1
     for outsider in ("grid", "officer", "resident"):
-        assert api_client(world.users[outsider]).get("/api/v1/access/events").json()["count"] == 0
+        assert api_client(world.users[outsider]).get("/api/v1/access-events").json()["count"] == 0
 
 
 def test_a_reader_checks_a_card(world, site):

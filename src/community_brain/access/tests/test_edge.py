@@ -79,10 +79,10 @@ def test_events_replayed_by_an_edge_gate_are_stored_once(world, site):
         ]
     }
     for expected in ({"stored": 1, "duplicates": 0}, {"stored": 0, "duplicates": 1}):
-        response = client.post("/api/v1/access/events", body, content_type="application/json")
+        response = client.post("/api/v1/access-events", body, content_type="application/json")
         assert response.status_code == 200 and response.json() == expected
     bad = client.post(
-        "/api/v1/access/events",
+        "/api/v1/access-events",
         {"events": [{"id": "e2", "at": "yesterday", "kind": "card", "decision": "granted"}]},
         content_type="application/json",
     )
