@@ -12,6 +12,7 @@ from datetime import timedelta
 from django import forms
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from community_brain.access import permissions
 from community_brain.access.choices import CredentialKind
@@ -140,11 +141,17 @@ def revoke(credential: Credential, *, by, reason: str = "") -> Credential:
 
 
 class VisitorForm(forms.ModelForm):
-    hours = forms.IntegerField(min_value=1, max_value=24 * 7, initial=VISITOR_PASS_HOURS)
+    hours = forms.IntegerField(
+        label=gettext_lazy("pass valid for (hours)"),
+        min_value=1,
+        max_value=24 * 7,
+        initial=VISITOR_PASS_HOURS,
+    )
 
     class Meta:
         model = Visitor
         fields = ["name", "phone", "host", "purpose"]
+        labels = {"name": gettext_lazy("visitor's name")}
 
     def __init__(self, *args, compound=None, **kwargs):
         super().__init__(*args, **kwargs)
