@@ -35,5 +35,6 @@ urlpatterns = [
     path("workbench/", include("community_brain.workbench.urls")),
     path("duties/", include("community_brain.duties.urls")),
     path("inspections/", include("community_brain.inspections.urls")),
+    path("activities/", include("community_brain.activities.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -88,6 +88,11 @@ SCHEDULE: tuple[Job, ...] = (
         daily_at=time(8, 0),
     ),
     Job(
+        "activities.reminders",
+        "community_brain.activities.events.send_reminders",
+        daily_at=time(9, 0),
+    ),
+    Job(
         "periodic.purge_runs",
         "community_brain.notify.periodic.purge_runs",
         daily_at=time(3, 30),
