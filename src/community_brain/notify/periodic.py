@@ -93,6 +93,11 @@ SCHEDULE: tuple[Job, ...] = (
         daily_at=time(9, 0),
     ),
     Job(
+        "bulletins.publish_due",
+        "community_brain.bulletins.services.publish_due",
+        every=timedelta(minutes=1),
+    ),
+    Job(
         "periodic.purge_runs",
         "community_brain.notify.periodic.purge_runs",
         daily_at=time(3, 30),
