@@ -3,7 +3,17 @@
 from django.core.management.base import BaseCommand
 
 from community_brain.core.context import acting
-from community_brain.demo import cases, devices, duties, history, inspections, register, rota
+from community_brain.demo import (
+    bulletins,
+    cases,
+    devices,
+    duties,
+    history,
+    inspections,
+    life,
+    register,
+    rota,
+)
 from community_brain.screen import readmodel
 
 
@@ -15,6 +25,8 @@ class Command(BaseCommand):
             created = register.seed(stdout=self.stdout)
             cases.seed()
             made = history.seed()
+            made_life = life.seed()  # after the history: the bulletins draw on both
+            made_bulletins = bulletins.seed()
             rota.seed()
             made_devices = devices.seed()
             duties.seed()
@@ -25,6 +37,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"Seeded {made_devices} monitoring devices.\n")
             if made:
                 self.stdout.write(f"Seeded a year of cases: {made}.\n")
+            if made_life:
+                self.stdout.write(f"Seeded rooms, activities and volunteers: {made_life}.\n")
+            if made_bulletins:
+                self.stdout.write(f"Seeded a year of bulletins: {made_bulletins}.\n")
             readmodel.rebuild()  # the big screen's monthly figures, at once
         if not created:
             self.stdout.write("The demo register is already seeded.\n")
