@@ -28,7 +28,6 @@ def nav(request):
             "duties": access.is_admin or access.has_role("department_officer"),
             "inspections": access.is_admin or access.has_role("inspector", "contractor"),
             "activities": access.is_admin or access.has_role("community_staff", "resident"),
-            "bulletins": access.is_admin
-            or access.has_role("community_staff", "property_staff"),
+            "bulletins": access.is_admin or access.has_role("community_staff", "property_staff"),
         },
     }

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from community_brain.activities import events, permissions, volunteers
 from community_brain.activities.choices import SignupStatus
-from community_brain.activities.forms import SignupForm
+from community_brain.activities.forms import ServiceForm, SignupForm, VolunteerForm
 from community_brain.activities.models import Activity, Signup, Volunteer
 from community_brain.core import clock, qr
 from community_brain.core.errors import IllegalTransition, InvalidInput
@@ -39,6 +39,8 @@ def activity_list(request):
         {
             "coming": visible.filter(ends_at__gte=now).order_by("starts_at")[:30],
             "past": visible.filter(ends_at__lt=now)[:30],
+            "is_staff": bool(permissions.staff_community_ids(request.user))
+            or permissions.is_admin(request.user),
         },
     )
 
@@ -144,4 +146,8 @@ def volunteer_list(request):
     if not permissions.staff_community_ids(request.user) and not permissions.is_admin(request.user):
         raise PermissionDenied
     people = volunteers.hours_per_volunteer(Volunteer.objects.visible_to(request.user))
-    return render(request, "activities/volunteers.html", {"volunteers": people})
+    return render(
+        request,
+        "activities/volunteers.html",
+        {"volunteers": people, "form": VolunteerForm(), "service": ServiceForm()},
+    )

@@ -77,3 +77,42 @@ def test_api_rooms_bookings_and_sign_ups(world, rooms, activity, api_client):
     assert api.get("/api/v1/activities").json()["items"][0]["confirmed"] == 1
     cancelled = api.post(f"/api/v1/sign-ups/{signed.json()['id']}/cancel")
     assert cancelled.json()["status"] == "cancelled"
+
+
+def test_staff_create_an_activity_and_record_volunteer_hours(world, rooms, login):
+    from community_brain.activities.models import Activity, ServiceRecord, Volunteer
+
+    client = login(world.users["staff"])
+    page = client.post(
+        "/activities/new/",
+        {
+            "kind": "lecture",
+            "title": "",
+            "starts_at": "2026-11-28 09:00",
+            "ends_at": "2026-11-28 10:00",
+            "room": "yoga",
+            "capacity": 10,
+        },
+    )
+    assert page.status_code == 200 and Activity.objects.count() == 0  # the title is missing
+    made = client.post(
+        "/activities/new/",
+        {
+            "kind": "lecture",
+            "title": "民法典讲座",
+            "starts_at": "2026-11-28 09:00",
+            "ends_at": "2026-11-28 10:00",
+            "room": "yoga",
+            "capacity": 10,
+        },
+    )
+    assert made.status_code == 302 and Activity.objects.get().room == rooms["yoga"]
+    client.post("/activities/volunteers/new/", {"name": "刘阿姨", "skills": "理发"})
+    volunteer = Volunteer.objects.get()
+    client.post(
+        f"/activities/volunteers/{volunteer.pk}/hours/",
+        {"served_on": "2026-11-20", "hours": "2", "description": "义剪"},
+    )
+    assert ServiceRecord.objects.get().hours == 2
+    assert "刘阿姨" in client.get("/activities/volunteers/").content.decode()
+    assert login(world.users["resident"]).get("/activities/new/").status_code == 403
