@@ -25,7 +25,7 @@ COOKIE_AGE = 365 * 24 * 3600
 # Search engines, chat apps' link-preview fetchers (WeChat, QQ, Weibo, DingTalk, Feishu,
 # Telegram, WhatsApp, Slack…), monitoring and scripts.
 CRAWLERS = re.compile(
-    r"bot\b|bot/|spider|crawl|slurp|preview|fetcher|facebookexternalhit|embedly|"
+    r"(?<!cu)bot\b|bot/|spider|crawl|slurp|preview|fetcher|facebookexternalhit|embedly|"
     r"whatsapp|telegrambot|slackbot|discordbot|skypeuripreview|linkedinbot|twitterbot|"
     r"baiduspider|sogou|yisouspider|360spider|bytespider|petalbot|yandex|"
     r"wechatshareextension|mmwebsdk.*crawler|wxwork.*preview|qq-urlmanager|"

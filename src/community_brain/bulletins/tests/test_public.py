@@ -139,3 +139,17 @@ def test_uploads_are_sniffed_not_trusted(world, ledger):
         services.add_media(by=staff, section=video, upload=big)
     # a draft's media is private
     assert Client().get(f"/public/bulletins/media/{made.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        PHONE,  # WeChat's in-app browser is a reader
+        "Mozilla/5.0 (Linux; Android 13; Cubot X30) AppleWebKit/537.36 Chrome/120 Mobile",
+        "Mozilla/5.0 (Linux; Android 14; V2309A) AppleWebKit/537.36 Chrome/118 Mobile "
+        "Safari/537.36 DingTalk/7.5.0",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131 Safari/537.36",
+    ],
+)
+def test_people_are_not_crawlers(agent):
+    assert not reach.is_crawler(agent)
