@@ -163,3 +163,46 @@ def test_volunteer_hours(world, activity):
     assert "served_on" in err.value.field_errors
     [row] = volunteers.hours_per_volunteer(Volunteer.objects.all())
     assert (float(row.total_hours), row.times) == (3.5, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_place_goes_to_one_of_three_at_once():
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("threads share SQLite's in-memory test database; the PostgreSQL run covers it")
+    from community_brain.activities.tests.conftest import make_rooms
+    from community_brain.testing import make_world
+
+    world = make_world()
+    make_rooms(world)
+    activity = events.create(
+        by=world.users["staff"],
+        community=world.community,
+        data={
+            "kind": "clinic",
+            "title": "义诊",
+            "starts_at": "2026-11-27 09:00",
+            "ends_at": "2026-11-27 10:00",
+            "room": "elders",
+            "capacity": 1,
+        },
+    )
+    barrier = threading.Barrier(3)
+
+    def attempt(name):
+        try:
+            barrier.wait()
+            events.sign_up(by=world.users["staff"], activity=activity, data={"name": name})
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in ("甲", "乙", "丙")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    statuses = sorted(activity.signups.values_list("status", flat=True))
+    assert statuses == ["confirmed", "waiting", "waiting"]

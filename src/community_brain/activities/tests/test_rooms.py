@@ -106,7 +106,7 @@ def test_two_simultaneous_bookings_of_one_slot_cannot_both_succeed():
             connection.close()
 
     people = [("resident", "14:00", "16:00"), ("staff", "14:00", "16:00")]
-    people += [("admin", "15:00", "17:00"), ("resident", "13:00", "14:30")]
+    people += [("admin", "15:00", "17:00"), ("resident", "13:00", "15:30")]  # every pair overlaps
     threads = [threading.Thread(target=attempt, args=(world.users[u], s, e)) for u, s, e in people]
     for t in threads:
         t.start()
