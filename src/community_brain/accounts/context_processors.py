@@ -29,5 +29,7 @@ def nav(request):
             "screen": access.allows(Kind.CASES, DISPATCH),
             "duties": access.is_admin or access.has_role("department_officer"),
             "inspections": access.is_admin or access.has_role("inspector", "contractor"),
+            "activities": access.is_admin or access.has_role("community_staff", "resident"),
+            "bulletins": access.is_admin or access.has_role("community_staff", "property_staff"),
         },
     }

@@ -6,6 +6,8 @@ from ninja.renderers import JSONRenderer
 from community_brain import __version__
 from community_brain.access.api import router as access_router
 from community_brain.accounts.api import router as accounts_router
+from community_brain.activities.api import router as activities_router
+from community_brain.bulletins.api import router as bulletins_router
 from community_brain.cases.api import router as cases_router
 from community_brain.core.api import AUTH, install_error_handlers
 from community_brain.devices.api import router as devices_router
@@ -41,3 +43,5 @@ api.add_router("/", notify_router)
 api.add_router("/", devices_router)
 api.add_router("/", inspections_router)
 api.add_router("/", access_router)
+api.add_router("/", activities_router)
+api.add_router("/", bulletins_router)

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "community_brain.workbench",
     "community_brain.duties",
     "community_brain.inspections",
+    "community_brain.activities",
+    "community_brain.bulletins",
     "community_brain.demo",
     "django.contrib.admin",
     "django.contrib.auth",

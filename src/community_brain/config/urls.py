@@ -26,6 +26,7 @@ urlpatterns = [
     path("cases/", include("community_brain.cases.urls")),
     path("open311/v2/", include("community_brain.cases.open311.urls")),
     path("public/duties/", include("community_brain.duties.public_urls")),
+    path("public/bulletins/", include("community_brain.bulletins.public_urls")),
     path("public/", include("community_brain.cases.public_urls")),
     path("notices/", include("community_brain.notify.urls")),
     path("devices/", include((device_urls.device_patterns, "devices"))),
@@ -36,5 +37,7 @@ urlpatterns = [
     path("workbench/", include("community_brain.workbench.urls")),
     path("duties/", include("community_brain.duties.urls")),
     path("inspections/", include("community_brain.inspections.urls")),
+    path("activities/", include("community_brain.activities.urls")),
+    path("bulletins/", include("community_brain.bulletins.urls")),
     path("admin/", admin.site.urls),
 ]

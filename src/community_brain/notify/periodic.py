@@ -88,6 +88,16 @@ SCHEDULE: tuple[Job, ...] = (
         daily_at=time(8, 0),
     ),
     Job(
+        "activities.reminders",
+        "community_brain.activities.events.send_reminders",
+        daily_at=time(9, 0),
+    ),
+    Job(
+        "bulletins.publish_due",
+        "community_brain.bulletins.services.publish_due",
+        every=timedelta(minutes=1),
+    ),
+    Job(
         "periodic.purge_runs",
         "community_brain.notify.periodic.purge_runs",
         daily_at=time(3, 30),

@@ -5,11 +5,13 @@ from django.core.management.base import BaseCommand
 from community_brain.core.context import acting
 from community_brain.demo import (
     access,
+    bulletins,
     cases,
     devices,
     duties,
     history,
     inspections,
+    life,
     register,
     rota,
 )
@@ -24,6 +26,8 @@ class Command(BaseCommand):
             created = register.seed(stdout=self.stdout)
             cases.seed()
             made = history.seed()
+            made_life = life.seed()  # after the history: the bulletins draw on both
+            made_bulletins = bulletins.seed()
             rota.seed()
             made_devices = devices.seed()
             duties.seed()
@@ -37,6 +41,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"Seeded {made_devices} monitoring devices.\n")
             if made:
                 self.stdout.write(f"Seeded a year of cases: {made}.\n")
+            if made_life:
+                self.stdout.write(f"Seeded rooms, activities and volunteers: {made_life}.\n")
+            if made_bulletins:
+                self.stdout.write(f"Seeded a year of bulletins: {made_bulletins}.\n")
             readmodel.rebuild()  # the big screen's monthly figures, at once
         if not created:
             self.stdout.write("The demo register is already seeded.\n")
