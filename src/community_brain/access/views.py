@@ -20,7 +20,7 @@ from community_brain.access.services import consent as consents
 from community_brain.access.services import credentials, gates, privacy
 from community_brain.accounts.permissions import CHANGE
 from community_brain.accounts.roles import GUARD
-from community_brain.core.errors import IllegalTransition, InvalidInput, bind_errors
+from community_brain.core.errors import IllegalTransition, InvalidInput, bind_errors, flash_errors
 from community_brain.places.models import Resident
 
 
@@ -29,11 +29,6 @@ def _gate(user, code: str | None) -> Gate | None:
     if code:
         return get_object_or_404(mine, code=code)
     return mine.first()
-
-
-def _errors(request, exc: InvalidInput) -> None:
-    for field, problems in exc.field_errors.items():
-        messages.error(request, f"{field}: {' '.join(problems)}")
 
 
 @login_required
@@ -75,7 +70,7 @@ def open_gate(request, code: str):
         )
         messages.success(request, _("The gate is open; the reason is recorded."))
     except InvalidInput as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return redirect("access:console_gate", code=gate.code)
 
 
@@ -88,7 +83,7 @@ def register_visitor(request, code: str):
             gate.compound, by=request.user, data=request.POST
         )
     except InvalidInput as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
         return redirect("access:console_gate", code=gate.code)
     request.session["access_new_pass"] = {
         "name": visitor.name,
@@ -175,7 +170,7 @@ def consent_action(request, pk: int):
             )
             messages.success(request, _("Consent recorded."))
     except InvalidInput as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     url = redirect("access:consent").url
     if request.POST.get("staff"):
         url += f"?resident={resident.pk}"
@@ -321,6 +316,6 @@ def _resident_action(request, resident) -> None:
             credentials.revoke(credential, by=by, reason=request.POST.get("reason", ""))
             messages.success(request, _("Credential revoked."))
     except InvalidInput as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     except ValueError:
         messages.error(request, _("hours: a whole number."))

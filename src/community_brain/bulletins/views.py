@@ -16,17 +16,8 @@ from community_brain.bulletins.choices import SectionReview
 from community_brain.bulletins.models import Section
 from community_brain.bulletins.queries import issues_for
 from community_brain.core import clock
-from community_brain.core.errors import IllegalTransition, InvalidInput
+from community_brain.core.errors import IllegalTransition, InvalidInput, flash_errors
 from community_brain.places.models import Community
-
-
-def _say(request, exc) -> None:
-    if isinstance(exc, InvalidInput):
-        for field, errs in exc.field_errors.items():
-            for err in errs:
-                messages.error(request, f"{field}: {err}" if field != "__all__" else err)
-    else:
-        messages.error(request, str(exc))
 
 
 @login_required
@@ -40,7 +31,7 @@ def issue_list(request):
             issue = services.open_issue(by=request.user, community=community, day=clock.today())
             return redirect("bulletins:issue", pk=issue.pk)
         except (InvalidInput, PermissionDenied) as exc:
-            _say(request, exc)
+            flash_errors(request, exc)
     return render(
         request,
         "bulletins/list.html",
@@ -94,7 +85,7 @@ def section_edit(request, pk):
             services.add_media(by=request.user, section=section, upload=upload)
         messages.success(request, _("Saved."))
     except (InvalidInput, PermissionDenied) as exc:
-        _say(request, exc)
+        flash_errors(request, exc)
     return redirect(f"/bulletins/{section.issue_id}/#part-{section.pk}")
 
 
@@ -110,7 +101,7 @@ def section_move(request, pk):
             by=request.user, section=section, to=to, note=request.POST.get("note", "")
         )
     except (InvalidInput, IllegalTransition) as exc:
-        _say(request, exc)
+        flash_errors(request, exc)
     return redirect(f"/bulletins/{section.issue_id}/#part-{section.pk}")
 
 
@@ -131,5 +122,5 @@ def issue_move(request, pk):
         else:
             raise PermissionDenied
     except (InvalidInput, IllegalTransition) as exc:
-        _say(request, exc)
+        flash_errors(request, exc)
     return redirect("bulletins:issue", pk=issue.pk)

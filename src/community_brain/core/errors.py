@@ -45,3 +45,16 @@ def bind_errors(form, exc: InvalidInput) -> None:
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+def flash_errors(request, exc: Exception) -> None:
+    """Show a service's refusal on the next page as messages: one per field error, naming
+    the field (a page that redirects after a POST has no form to bind them to)."""
+    from django.contrib import messages
+
+    if not isinstance(exc, InvalidInput):
+        messages.error(request, str(exc))
+        return
+    for field, problems in exc.field_errors.items():
+        for problem in problems:
+            messages.error(request, problem if field == "__all__" else f"{field}: {problem}")

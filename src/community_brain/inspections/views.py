@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from community_brain.core import charts, clock
 from community_brain.core.downloads import attachment
-from community_brain.core.errors import IllegalTransition, InvalidInput
+from community_brain.core.errors import IllegalTransition, InvalidInput, flash_errors
 from community_brain.core.pagination import CappedPaginator
 from community_brain.core.spreadsheets import download, workbook
 from community_brain.inspections import (
@@ -52,12 +52,6 @@ def _project(request, code) -> Project:
     return get_object_or_404(
         Project.objects.for_user(request.user).select_related("owner", "supervision"), code=code
     )
-
-
-def _errors_to_messages(request, exc: InvalidInput) -> None:
-    for field, errs in exc.field_errors.items():
-        for err in errs:
-            messages.error(request, err if field == "__all__" else f"{field}: {err}")
 
 
 @login_required
@@ -242,7 +236,7 @@ def notice_draft(request, code):
             issuer=issuer,
         )
     except InvalidInput as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
         return redirect(f"{_ledger_url(project)}?status=open&notice=none")
     return redirect("inspections:notice", pk=notice.pk)
 
@@ -364,7 +358,7 @@ def notice_move(request, pk):
         else:
             raise InvalidInput.single("action", _("Unknown action."))
     except InvalidInput as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
     except IllegalTransition as exc:
         messages.error(
             request,
@@ -424,7 +418,7 @@ def finding_page(request, pk):
                 reason=request.POST.get("reason", ""),
             )
         except InvalidInput as exc:
-            _errors_to_messages(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Deduction recorded; the defect is closed off."))
         return redirect("inspections:finding", pk=finding.pk)
@@ -464,7 +458,7 @@ def section_page(request, pk):
                 deposit.issue_certificate(section, by=request.user)
                 messages.success(request, _("The termination certificate is issued."))
         except InvalidInput as exc:
-            _errors_to_messages(request, exc)
+            flash_errors(request, exc)
         return redirect("inspections:section", pk=section.pk)
     today = clock.today()
     standing = next(s for s in queries.standings(project, today) if s.section.pk == section.pk)
