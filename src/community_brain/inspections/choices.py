@@ -45,6 +45,9 @@ OPEN_FINDINGS = frozenset(
     }
 )
 
+# Still the contractor's to do (a replied defect waits for the inspector, not the deadline).
+RECTIFICATION_DUE = OPEN_FINDINGS - {FindingStatus.REPLIED}
+
 
 class NoticeStatus(models.TextChoices):
     DRAFT = "draft", _("draft")

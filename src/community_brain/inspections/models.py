@@ -308,7 +308,7 @@ class FindingQuerySet(models.QuerySet):
         return self.filter(status__in=choices.OPEN_FINDINGS)
 
     def overdue(self, today: date):
-        return self.open().exclude(status=choices.FindingStatus.REPLIED).filter(deadline__lt=today)
+        return self.filter(status__in=choices.RECTIFICATION_DUE, deadline__lt=today)
 
 
 class Finding(TimeStampedModel):
@@ -380,7 +380,7 @@ class Finding(TimeStampedModel):
         return {"left": "左幅", "right": "右幅"}.get(self.side, "")
 
     def is_overdue(self, today: date) -> bool:
-        return self.status in {"open", "notified", "rectifying"} and self.deadline < today
+        return self.status in choices.RECTIFICATION_DUE and self.deadline < today
 
 
 class Notice(TimeStampedModel):

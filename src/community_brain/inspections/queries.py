@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from community_brain.inspections.choices import OPEN_FINDINGS, FindingStatus
+from community_brain.inspections.choices import OPEN_FINDINGS, RECTIFICATION_DUE, FindingStatus
 from community_brain.inspections.models import Finding, Plan, Section
 from community_brain.inspections.stakes import StakeError, parse_range
 
@@ -116,7 +116,7 @@ def standings(project, today: date) -> list[SectionStanding]:
             n_overdue=Count(
                 "findings",
                 filter=Q(
-                    findings__status__in=OPEN_FINDINGS - {FindingStatus.REPLIED},
+                    findings__status__in=RECTIFICATION_DUE,
                     findings__deadline__lt=today,
                 ),
                 distinct=True,
