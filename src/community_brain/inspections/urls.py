@@ -7,7 +7,6 @@ from community_brain.inspections import views
 app_name = "inspections"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("checklist.json", views.defect_types, name="checklist"),
     path("rounds/<int:pk>/", views.round_page, name="round"),
     path("findings/<int:pk>/", views.finding_page, name="finding"),
     path("notices/<int:pk>/", views.notice_page, name="notice"),

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -33,7 +34,6 @@ from community_brain.inspections import (
 from community_brain.inspections.choices import FindingStatus, NoticeStatus, Side, Weather
 from community_brain.inspections.models import (
     Certificate,
-    DefectType,
     FacilityCategory,
     Finding,
     Notice,
@@ -242,8 +242,6 @@ def notice_draft(request, code):
 
 
 def _ledger_url(project) -> str:
-    from django.urls import reverse
-
     return reverse("inspections:ledger", kwargs={"code": project.code})
 
 
@@ -373,17 +371,24 @@ def notice_paper(request, pk, kind):
     if kind not in ("pdf", "docx"):
         raise Http404
     notice = _notice(request, pk)
+    name = f"{notice.number}整改通知单"
     if kind == "pdf":
-        try:
-            content = documents.notice_pdf(notice)
-        except documents.NoChineseFont:
-            messages.error(
-                request,
-                NO_FONT,
-            )
-            return redirect("inspections:notice", pk=notice.pk)
-        return attachment(content, f"{notice.number}整改通知单.pdf", "application/pdf")
-    return attachment(documents.notice_docx(notice), f"{notice.number}整改通知单.docx", DOCX)
+        return _pdf(
+            request,
+            lambda: documents.notice_pdf(notice),
+            name,
+            back=reverse("inspections:notice", args=[notice.pk]),
+        )
+    return attachment(documents.notice_docx(notice), f"{name}.docx", DOCX)
+
+
+def _pdf(request, make, name: str, *, back: str):
+    """The paper as PDF, or back to its page with a message when no Chinese font is here."""
+    try:
+        return attachment(make(), f"{name}.pdf", "application/pdf")
+    except documents.NoChineseFont:
+        messages.error(request, NO_FONT)
+        return redirect(back)
 
 
 # --- findings and sections -----------------------------------------------------------------
@@ -490,36 +495,6 @@ def certificate_paper(request, pk, kind):
     )
     name = f"{certificate.number}缺陷责任期终止证书"
     if kind == "pdf":
-        try:
-            return attachment(
-                documents.certificate_pdf(certificate), f"{name}.pdf", "application/pdf"
-            )
-        except documents.NoChineseFont:
-            messages.error(
-                request,
-                NO_FONT,
-            )
-            return redirect("inspections:section", pk=certificate.section_id)
+        back = reverse("inspections:section", args=[certificate.section_id])
+        return _pdf(request, lambda: documents.certificate_pdf(certificate), name, back=back)
     return attachment(documents.certificate_docx(certificate), f"{name}.docx", DOCX)
-
-
-@login_required
-def defect_types(request):
-    """The checklist as JSON for the phone form's offline copy."""
-    from django.http import JsonResponse
-
-    rows = DefectType.objects.select_related("item__category", "default_severity")
-    return JsonResponse(
-        {
-            "defect_types": [
-                {
-                    "id": d.pk,
-                    "name": d.name,
-                    "item": d.item.name,
-                    "category": d.item.category.name,
-                    "severity": d.default_severity.code,
-                }
-                for d in rows
-            ]
-        }
-    )
