@@ -14,7 +14,7 @@ import time
 import uuid
 
 DURATION = 15.0
-CLIENTS = 8
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 
 
 def _load(base: str, token: str, make_request) -> int:

@@ -15,6 +15,7 @@ from community_brain.accounts.roles import Kind, Level, OrganisationKind, Role
 from community_brain.core.crypto import token_hash
 from community_brain.core.identifiers import mask_phone
 from community_brain.core.models import TimeStampedModel
+from community_brain.core.prepared import Prepared
 
 
 class User(AbstractUser):
@@ -200,12 +201,19 @@ class ApiTokenQuerySet(models.QuerySet):
     def authenticate(self, raw: str) -> ApiToken | None:
         if not raw or not raw.startswith(ApiToken.PREFIX):
             return None
-        found = (
-            self.select_related("user")
-            .filter(key_hash=token_hash(raw), revoked_at__isnull=True, user__is_active=True)
-            .order_by()[:1]  # the hash is unique: ordering would only cost
-        )
-        return next(iter(found), None)
+        return _token_by_hash.first(key=token_hash(raw))
+
+
+def _live_token(key):
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=key, revoked_at__isnull=True, user__is_active=True)
+        .order_by()[:1]  # the hash is unique: ordering would only cost
+    )
+
+
+# Every API request looks its token up: compiled once, not on each request.
+_token_by_hash = Prepared(_live_token, "key")
 
 
 class ApiToken(models.Model):

@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from community_brain.accounts.models import Membership, User
 from community_brain.accounts.roles import Role
+from community_brain.core.snapshots import Snapshot
 from community_brain.notify import oncall
 
 HANDLER_ROLES = (
@@ -22,34 +23,31 @@ HANDLER_ROLES = (
 )
 
 
-def handlers_of(organisation) -> list[User]:
-    if organisation is None:
-        return []
-    memo = _batch.get()
-    if memo is not None:
-        if organisation.pk not in memo.handlers:
-            memo.handlers[organisation.pk] = _handlers(organisation)
-        return memo.handlers[organisation.pk]
-    return _handlers(organisation)
-
-
-def _handlers_of_each(organisation_ids: set[int]) -> dict[int, list[User]]:
-    if not organisation_ids:
-        return {}
-    found: dict[int, dict[int, User]] = {pk: {} for pk in organisation_ids}
+def _all_handlers() -> dict[int, tuple[User, ...]]:
+    found: dict[int, dict[int, User]] = {}
     memberships = Membership.objects.filter(
-        organisation_id__in=organisation_ids,
+        organisation__isnull=False,
         is_active=True,
         role__in=HANDLER_ROLES,
         user__is_active=True,
     ).select_related("user")
     for membership in memberships.order_by("pk"):
-        found[membership.organisation_id].setdefault(membership.user_id, membership.user)
-    return {pk: list(users.values()) for pk, users in found.items()}
+        found.setdefault(membership.organisation_id, {}).setdefault(
+            membership.user_id, membership.user
+        )
+    return {pk: tuple(users.values()) for pk, users in found.items()}
 
 
-def _handlers(organisation) -> list[User]:
-    return _handlers_of_each({organisation.pk})[organisation.pk]
+# Who handles each organisation's cases: read for every case assigned, edited rarely. An edit
+# in this process shows at once; one made in another process within 10 s, as grants do
+# (ACCESS_CACHE_SECONDS).
+_handlers = Snapshot(_all_handlers, models=(Membership, User), ttl=10)
+
+
+def handlers_of(organisation) -> list[User]:
+    if organisation is None:
+        return []
+    return list(_handlers.get().get(organisation.pk, ()))
 
 
 def community_secretaries(community) -> list[User]:
@@ -70,7 +68,6 @@ _muted: contextvars.ContextVar[bool] = contextvars.ContextVar("case_notices_mute
 @dataclass
 class _Batch:
     calls: list = field(default_factory=list)
-    handlers: dict = field(default_factory=dict)
 
 
 _batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
@@ -79,11 +76,10 @@ _batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
 
 
 @contextmanager
-def batched(organisations=()):
+def batched():
     """The notices sent inside are written together when the block ends without error (many
-    cases reported at once); the handlers of ``organisations`` are looked up in one query,
-    any other organisation's once."""
-    batch = _Batch(handlers=_handlers_of_each({o.pk for o in organisations if o is not None}))
+    cases reported at once)."""
+    batch = _Batch()
     token = _batch.set(batch)
     try:
         yield

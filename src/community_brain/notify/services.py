@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community_brain.accounts.permissions import access_for
-from community_brain.core import audit
+from community_brain.core import audit, bulkinsert
 from community_brain.core.errors import InvalidInput, validated
 from community_brain.notify import conf, oncall, templates
 from community_brain.notify.choices import (
@@ -151,7 +151,7 @@ def notify_many(calls: list[Mapping]) -> None:
         )
     if not rows:
         return
-    Notice.objects.bulk_create(rows, ignore_conflicts=True)  # replays keep the first row
+    bulkinsert.insert(rows, ignore_conflicts=True)  # replays keep the first row
     if all(row.state != State.PENDING for row in rows):
         return  # only in-app rows, delivered as written: nothing for the worker
     due = list(

@@ -17,10 +17,10 @@ from community_brain.accounts.roles import DISPATCH, Kind
 from community_brain.cases import notices, routing, sla
 from community_brain.cases.announce import announce
 from community_brain.cases.choices import EventKind, ParticipantRole, Source, Status
-from community_brain.cases.forms import CaseReportForm
+from community_brain.cases.forms import CaseReportCheck, CaseReportForm
 from community_brain.cases.models import Case, CaseCounter, CaseEvent, CaseParticipant
 from community_brain.cases.services.common import actor_label, add_photos, event_row, now
-from community_brain.core import context
+from community_brain.core import bulkinsert, context
 from community_brain.core.errors import InvalidInput, validated
 from community_brain.core.groupcommit import GroupCommit
 from community_brain.places.models import Community
@@ -159,7 +159,7 @@ def prepare(
     """Validate a report without writing anything. Raises ``InvalidInput``."""
     if source not in Source.values:
         raise InvalidInput.single("source", _("Unknown source."))
-    cleaned = validated(CaseReportForm(data=data))
+    cleaned = validated(CaseReportCheck(data=data))
     community = community or _community_for(by, cleaned)
     case = Case(
         community=community,
@@ -372,18 +372,16 @@ def _write(draft: Draft) -> None:
 def _write_batch(drafts: list[Draft]) -> None:
     if any(d.photos for d in drafts):
         raise ValueError("reports with photos are written one at a time (report)")
-    Case.objects.bulk_create([d.case for d in drafts])
-    for draft in drafts:  # bulk_create sets the pk, not the cached relations' ids
-        draft.case._state.adding = False
+    bulkinsert.insert([d.case for d in drafts])
     dispatched = [d for d in drafts if d.dispatch]
     rows = [_reported(d) for d in drafts] + [_assigned(d) for d in dispatched]
-    CaseEvent.objects.bulk_create(rows)
+    bulkinsert.insert(rows)
     for draft in drafts:
         announce(draft.case, EventKind.REPORTED)
-    CaseParticipant.objects.bulk_create(
+    bulkinsert.insert(
         [_lead(d.case) for d in dispatched] + [p for d in drafts for p in _overseers(d)]
     )
-    with notices.batched(organisations=[d.case.organisation for d in dispatched]):
+    with notices.batched():
         for draft, assigned in zip(dispatched, rows[len(drafts) :], strict=True):
             notices.assigned(draft.case, assigned)
 
