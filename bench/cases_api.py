@@ -1,8 +1,9 @@
 """BENCH case_create_api: cases reported through the HTTP API (token auth, validation,
 routing, working-day deadlines, numbering, timeline, dispatch and notices), sustained over
-15 s by 8 concurrent clients against ``brain serve`` with 2 workers (BENCH_WORKERS changes
-that). Baseline: the same clients fetching /healthz (a request that touches the database
-once)."""
+15 s by 8 concurrent clients on keep-alive connections against ``brain serve`` with 2
+workers. BENCH_WORKERS, BENCH_CLIENTS and BENCH_KEEPALIVE=0 (a new connection per request,
+as behind a proxy that does not keep upstream connections) change that. Baseline: the same
+clients fetching /healthz (a request that touches the database once)."""
 
 from __future__ import annotations
 
@@ -28,9 +29,13 @@ def _load(base: str, token: str, make_request) -> int:
     stop = time.time() + DURATION
     lock = threading.Lock()
 
+    keepalive = os.environ.get("BENCH_KEEPALIVE", "1") == "1"
+
     def worker(n: int):
         conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        if not keepalive:
+            headers["Connection"] = "close"
         for i in itertools.count():
             if time.time() >= stop:
                 conn.close()
@@ -38,6 +43,9 @@ def _load(base: str, token: str, make_request) -> int:
             if make_request(conn, headers, n, i):
                 with lock:
                     done[0] += 1
+            if not keepalive:
+                conn.close()
+                conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(CLIENTS)]
     for t in threads:
@@ -82,7 +90,7 @@ def run() -> None:
         return response.status == 201
 
     def health(conn, headers, n, i):
-        conn.request("GET", "/healthz")
+        conn.request("GET", "/healthz", headers=headers)
         response = conn.getresponse()
         response.read()
         return response.status == 200

@@ -237,6 +237,8 @@ NOTIFY_ESCALATE_AFTER_MINUTES = env_int("NOTIFY_ESCALATE_AFTER_MINUTES", 10)
 # Reports arriving together in one web process are written in one transaction (group commit;
 # docs/performance.md). Off: each report is its own transaction.
 CASES_GROUP_COMMIT = env_bool("CASES_GROUP_COMMIT", True)
+# How many such batches one process may write at once (docs/cases.md).
+CASES_GROUP_WRITERS = env_int("CASES_GROUP_WRITERS", 2)
 # Live events for the big screen (core/live.py): auto picks redis with REDIS_URL, else
 # PostgreSQL's NOTIFY on PostgreSQL, else a table every process polls (SQLite).
 LIVE_BACKEND = env_str("LIVE_BACKEND", "auto")

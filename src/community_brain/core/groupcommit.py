@@ -17,21 +17,26 @@ _UNSET = object()
 
 
 class _Slot:
-    __slots__ = ("item", "result")
+    __slots__ = ("item", "result", "done")
 
     def __init__(self, item):
         self.item = item
         self.result = _UNSET
+        self.done = threading.Event()
 
 
 class GroupCommit:
     """``write(items)`` returns one result per item, in order; a result that is an exception
     is raised in the caller that submitted that item. An exception from ``write`` itself
-    reaches every caller of the batch."""
+    reaches every caller of the batch.
 
-    def __init__(self, write: Callable[[list], Sequence[Any]]):
+    ``writers``: how many batches may be written at once. With one, a batch waits for the
+    one before it to commit; with two, one batch's statements travel to the database while
+    the next is being prepared, so a process keeps its core busy instead of waiting."""
+
+    def __init__(self, write: Callable[[list], Sequence[Any]], writers: int = 1):
         self._write = write
-        self._turn = threading.Lock()
+        self._turn = threading.Semaphore(writers)
         self._guard = threading.Lock()
         self._pending: list[_Slot] = []
         self.batches = 0  # for tests and benchmarks: how many writes, how many items
@@ -42,10 +47,11 @@ class GroupCommit:
         with self._guard:
             self._pending.append(slot)
         with self._turn:
-            if slot.result is _UNSET:  # nobody wrote it while this thread waited its turn
-                with self._guard:
-                    batch, self._pending = self._pending, []
+            with self._guard:
+                batch, self._pending = self._pending, []
+            if batch:  # empty when other writers took everything, this item included
                 self._run(batch)
+        slot.done.wait()  # written by this thread or by the writer that took it
         if isinstance(slot.result, BaseException):
             raise slot.result
         return slot.result
@@ -57,7 +63,9 @@ class GroupCommit:
                 raise RuntimeError(f"write returned {len(results)} results for {len(batch)}")
         except Exception as exc:
             results = [exc] * len(batch)
-        self.batches += 1
-        self.items += len(batch)
+        with self._guard:
+            self.batches += 1
+            self.items += len(batch)
         for slot, result in zip(batch, results, strict=True):
             slot.result = result
+            slot.done.set()

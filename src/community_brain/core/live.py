@@ -103,8 +103,9 @@ hub = _Hub()
 class LocalTransport:
     name = "local"
 
-    def send(self, raw: str) -> None:
-        hub.deliver(json.loads(raw))
+    def send(self, *raws: str) -> None:
+        for raw in raws:
+            hub.deliver(json.loads(raw))
 
     def listen(self, stop: threading.Event) -> None:  # nothing to listen to
         stop.wait()
@@ -118,10 +119,10 @@ class DatabaseTransport:
     POLL = 0.5
     KEEP = timedelta(minutes=10)
 
-    def send(self, raw: str) -> None:
+    def send(self, *raws: str) -> None:
         from community_brain.core.models import LiveMessage
 
-        LiveMessage.objects.create(body=raw)
+        LiveMessage.objects.bulk_create([LiveMessage(body=raw) for raw in raws])
 
     def listen(self, stop: threading.Event) -> None:
         from community_brain.core.models import LiveMessage
@@ -148,9 +149,10 @@ class PostgresTransport:
 
     name = "postgres"
 
-    def send(self, raw: str) -> None:
+    def send(self, *raws: str) -> None:
+        calls = ", ".join(["pg_notify(%s, %s)"] * len(raws))
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, raw])
+            cursor.execute(f"SELECT {calls}", [v for raw in raws for v in (CHANNEL, raw)])
 
     def listen(self, stop: threading.Event) -> None:
         import psycopg
@@ -175,8 +177,11 @@ class RedisTransport:
         self._url = url
         self._client = redis.Redis.from_url(url)
 
-    def send(self, raw: str) -> None:
-        self._client.publish(CHANNEL, raw)
+    def send(self, *raws: str) -> None:
+        pipe = self._client.pipeline(transaction=False)
+        for raw in raws:
+            pipe.publish(CHANNEL, raw)
+        pipe.execute()
 
     def listen(self, stop: threading.Event) -> None:
         import redis
@@ -301,15 +306,26 @@ def publish(kind: str, data: dict) -> None:
     """Send ``{"kind", "data", "at"}`` to every subscriber once the current transaction
     commits (at once outside a transaction). A transport that is down costs the message,
     never the write: the screens also refresh on a timer."""
-    message = {"kind": kind, "data": data, "at": timezone.now().isoformat()}
-    raw = json.dumps(message, cls=DjangoJSONEncoder, ensure_ascii=False)
-    if len(raw.encode()) > MAX_BYTES:
-        raise ValueError(f"live message {kind!r} is {len(raw.encode())} bytes; keep it small")
-    transaction.on_commit(partial(_send, raw), robust=True)
+    publish_many(kind, [data])
 
 
-def _send(raw: str) -> None:
+def publish_many(kind: str, items: list[dict]) -> None:
+    """``publish`` for many messages of one kind, sent together (one statement or one
+    round trip, whatever the transport)."""
+    at = timezone.now().isoformat()
+    raws = []
+    for data in items:
+        message = {"kind": kind, "data": data, "at": at}
+        raw = json.dumps(message, cls=DjangoJSONEncoder, ensure_ascii=False)
+        if len(raw.encode()) > MAX_BYTES:
+            raise ValueError(f"live message {kind!r} is {len(raw.encode())} bytes; keep it small")
+        raws.append(raw)
+    if raws:
+        transaction.on_commit(partial(_send, raws), robust=True)
+
+
+def _send(raws: list[str]) -> None:
     try:
-        transport().send(raw)
+        transport().send(*raws)
     except Exception:
         logger.warning("live: could not publish", exc_info=True)

@@ -75,3 +75,36 @@ def test_a_write_returning_the_wrong_number_of_results_is_an_error():
     group = GroupCommit(lambda items: [])
     with pytest.raises(RuntimeError, match="0 results for 1"):
         group.submit("x")
+
+
+def test_two_writers_write_two_batches_at_once_and_every_caller_gets_its_own():
+    both_in, release = threading.Barrier(2, timeout=5), threading.Event()
+    batches = []
+
+    def write(items):
+        batches.append(list(items))
+        if len(batches) <= 2:
+            both_in.wait()  # fails unless a second batch is being written meanwhile
+            release.wait(5)
+        return [f"done {i}" for i in items]
+
+    group = GroupCommit(write, writers=2)
+    results = {}
+
+    def call(n):
+        results[n] = group.submit(n)
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+        time.sleep(0.05)  # the first has begun its batch before the second arrives
+    later = [threading.Thread(target=call, args=(n,)) for n in range(2, 8)]
+    for t in later:
+        t.start()
+    time.sleep(0.1)
+    release.set()
+    for t in threads + later:
+        t.join(5)
+    assert results == {n: f"done {n}" for n in range(8)}
+    assert sorted(i for b in batches for i in b) == list(range(8))
+    assert group.items == 8 and group.batches == len(batches)

@@ -138,3 +138,28 @@ def test_redis_reaches_another_process(backend, db):
         redis.Redis.from_url(url).publish(live.CHANNEL, body)  # as another process would
         message = wait_for(sub, "alarm")
     assert message is not None and message["data"] == {"id": 9}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", ["local", "database", "postgres", "redis"])
+def test_messages_published_together_arrive_one_by_one_in_order(backend, name):
+    import redis
+
+    extra = {}
+    if name in {"database", "postgres"} and connection.vendor != "postgresql":
+        pytest.skip("threads share SQLite's in-memory test database; the PostgreSQL run covers it")
+    if name == "redis":
+        extra["REDIS_URL"] = os.environ.get("REDIS_URL_TEST", "redis://127.0.0.1:6379/15")
+        try:
+            redis.Redis.from_url(extra["REDIS_URL"], socket_connect_timeout=1).ping()
+        except redis.RedisError:
+            service_missing(f"Redis at {extra['REDIS_URL']}")
+    backend(name, **extra)
+    with live.subscribe() as sub:
+        assert live._listener.ready.wait(5)
+        time.sleep(0.8)  # the listener is in place and has read where the table ends
+        with transaction.atomic():
+            live.publish_many("batch", [{"n": n} for n in range(3)])
+            assert sub.get(timeout=0.3) is None  # nothing before the commit
+        got = [wait_for(sub, "batch") for _ in range(3)]
+    assert [m["data"]["n"] for m in got if m] == [0, 1, 2]
