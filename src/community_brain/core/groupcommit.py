@@ -17,7 +17,7 @@ _UNSET = object()
 
 
 class _Slot:
-    __slots__ = ("item", "result", "done")
+    __slots__ = ("done", "item", "result")
 
     def __init__(self, item):
         self.item = item
@@ -63,6 +63,11 @@ class GroupCommit:
                 raise RuntimeError(f"write returned {len(results)} results for {len(batch)}")
         except Exception as exc:
             results = [exc] * len(batch)
+        except BaseException as exc:  # the process is stopping: release the waiters first
+            for slot in batch:
+                slot.result = exc
+                slot.done.set()
+            raise
         with self._guard:
             self.batches += 1
             self.items += len(batch)

@@ -21,14 +21,8 @@ from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 
 
-class _Param(str):
-    """A placeholder value, found again among the compiled query's parameters."""
-
-    __slots__ = ()
-
-
 class _Compiled:
-    def __init__(self, queryset: QuerySet, markers: dict[str, _Param]):
+    def __init__(self, queryset: QuerySet, markers: dict[str, str]):
         compiler = queryset.query.get_compiler(using=queryset.db)
         self.sql, params = compiler.as_sql()
         self.params = list(params)
@@ -83,7 +77,7 @@ class Prepared:
         compiled = self._compiled.get(key)
         if compiled is None:
             with self._lock:
-                markers = {name: _Param(f"\x00{name}\x00") for name in self._names}
+                markers = {name: f"\x00{name}\x00" for name in self._names}  # found again by value
                 compiled = _Compiled(self._build(**markers), markers)
                 self._compiled[key] = compiled
         return compiled
