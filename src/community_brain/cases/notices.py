@@ -183,8 +183,18 @@ def overseers(case) -> list[User]:
 
 
 def due_soon(case) -> None:
+    from community_brain.cases import sla
+    from community_brain.core import clock
+
     people = [case.assignee] if case.assignee_id else handlers_of(case.organisation)
-    send(case, "case.deadline_near", people, key=f"due_soon:{case.resolve_by:%Y%m%d%H%M}")
+    used = min(99, int(sla.used_fraction(case, clock.now()) * 100))
+    send(
+        case,
+        "case.deadline_near",
+        people,
+        key=f"due_soon:{case.resolve_by:%Y%m%d%H%M}",
+        percent=used,
+    )
 
 
 def overdue(case, level: int) -> None:

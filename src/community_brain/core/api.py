@@ -32,7 +32,15 @@ class BearerToken(HttpBearer):
     """``Authorization: Bearer <token>``; ``brain api-token USERNAME`` prints one."""
 
     def authenticate(self, request, token):
-        return authenticate_token(request, token)
+        user = authenticate_token(request, token)
+        if user is None:
+            # A wrong token is the answer; trying the session next would answer a POST with
+            # the session's CSRF refusal instead.
+            raise AuthenticationError(message=BAD_TOKEN)
+        return user
+
+
+BAD_TOKEN = "the API token is not known, was revoked, or its account is inactive"
 
 
 class ApiKeyQuery(APIKeyQuery):
@@ -80,9 +88,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthorised(request, exc):
+        detail = exc.message if exc.message == BAD_TOKEN else None
         return api.create_response(
             request,
-            {"detail": "authentication required: send Authorization: Bearer <token>"},
+            {"detail": detail or "authentication required: send Authorization: Bearer <token>"},
             status=401,
         )
 

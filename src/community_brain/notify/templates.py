@@ -11,8 +11,9 @@ from __future__ import annotations
 import string
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -101,10 +102,23 @@ class _Lenient(string.Formatter):
 _FORMATTER = _Lenient()
 
 
+def _readable(value):
+    """A moment sent as ISO 8601 (payloads are JSON) reads as local time: 2026-11-30 23:59."""
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if moment.tzinfo is not None:
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return value
+
+
 def fill(text, payload: dict) -> str:
     text = str(text)
+    values = {key: _readable(value) for key, value in (payload or {}).items()}
     try:
-        return _FORMATTER.vformat(text, (), payload or {}).strip()
+        return _FORMATTER.vformat(text, (), values).strip()
     except (ValueError, IndexError):  # an unbalanced brace in a translation
         return text
 

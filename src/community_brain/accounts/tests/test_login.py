@@ -74,3 +74,22 @@ def test_api_token_command_prints_a_working_token(world, client, capsys):
     response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200 and response.json()["username"] == "staff"
     assert AuditLog.objects.filter(action="api_token.issue").exists()
+
+
+def test_a_wrong_or_revoked_token_is_refused_by_name_not_by_the_csrf_check(world, client):
+    from community_brain.accounts.models import ApiToken
+
+    token, raw = ApiToken.issue(world.users["staff"])
+    for bad in ("cb_not-a-token", raw):
+        if bad == raw:
+            ApiToken.objects.filter(pk=token.pk).update(revoked_at="2026-01-01T00:00:00Z")
+        response = client.post(
+            "/api/v1/cases",
+            data="{}",
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {bad}",
+        )
+        assert response.status_code == 401, response.content
+        assert "revoked" in response.json()["detail"]
+    no_header = client.get("/api/v1/me")
+    assert no_header.status_code == 401 and "Bearer" in no_header.json()["detail"]

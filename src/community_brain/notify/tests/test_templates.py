@@ -56,3 +56,29 @@ def test_escalated_notices_say_so():
 def test_rendered_in_the_language_asked():
     with translation.override("en"):
         assert templates.render("notify.test", {}).title == "Test message"
+
+
+def test_moments_read_as_local_time_not_iso():
+    for sent in ("2026-11-30T15:59:59+00:00", "2026-11-30T23:59:59+08:00"):
+        rendered = templates.render("case.assigned", {"code": "QC-1", "deadline": sent})
+        assert rendered.body == "Deadline: 2026-11-30 23:59."
+    naive = templates.render("case.assigned", {"deadline": "2026-11-30T23:59:59"})
+    assert naive.body == "Deadline: 2026-11-30T23:59:59."  # no zone: left as sent
+
+
+def test_a_deadline_near_notice_says_how_much_time_is_used(db, monkeypatch):
+    from datetime import timedelta
+
+    from community_brain.cases import notices
+    from community_brain.cases.models import Case
+    from community_brain.core import clock
+
+    now = clock.now()
+    case = Case(code="QC-2", title="路灯不亮", reported_at=now - timedelta(hours=9))
+    case.resolve_by = now + timedelta(hours=1)
+    sent = []
+    monkeypatch.setattr(notices, "send", lambda *args, **kwargs: sent.append(kwargs))
+    notices.due_soon(case)
+    assert sent[0]["percent"] == 90
+    body = templates.render("case.deadline_near", {"percent": 90}).body
+    assert body.startswith("90% of the time allowed is used")
