@@ -252,7 +252,7 @@ def mark_stranger(request, pk: int):
         )
         messages.success(request, _("The group is marked."))
     except (InvalidInput, IllegalTransition) as exc:
-        messages.error(request, str(exc))
+        flash_errors(request, exc)
     return redirect("access:strangers")
 
 

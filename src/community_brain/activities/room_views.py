@@ -16,7 +16,7 @@ from community_brain.activities import permissions, rooms
 from community_brain.activities.forms import BookingForm
 from community_brain.activities.models import Booking, Room
 from community_brain.core import charts, clock
-from community_brain.core.errors import IllegalTransition, InvalidInput, bind_errors
+from community_brain.core.errors import IllegalTransition, InvalidInput, bind_errors, flash_errors
 
 
 @login_required
@@ -69,5 +69,5 @@ def booking_cancel(request, pk):
         rooms.cancel(by=request.user, booking=booking)
         messages.success(request, _("The booking is cancelled."))
     except (InvalidInput, IllegalTransition) as exc:
-        messages.error(request, str(exc))
+        flash_errors(request, exc)
     return redirect("activities:room", pk=booking.room_id)

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community_brain.activities import events, permissions, volunteers
-from community_brain.activities.forms import ActivityForm, VolunteerForm
+from community_brain.activities.forms import ActivityForm
 from community_brain.activities.models import Activity, Room, Volunteer
-from community_brain.core.errors import InvalidInput, bind_errors
+from community_brain.core.errors import InvalidInput, bind_errors, flash_errors
 from community_brain.places.models import Community
 
 
@@ -52,11 +52,7 @@ def volunteer_new(request):
         volunteers.register(by=request.user, community=community, data=request.POST)
         messages.success(request, _("Saved."))
     except InvalidInput as exc:
-        form = VolunteerForm(data=request.POST)
-        bind_errors(form, exc)
-        for errs in exc.field_errors.values():
-            for err in errs:
-                messages.error(request, err)
+        flash_errors(request, exc)
     return redirect("activities:volunteers")
 
 
@@ -75,7 +71,5 @@ def service_new(request, pk):
         )
         messages.success(request, _("Saved."))
     except InvalidInput as exc:
-        for errs in exc.field_errors.values():
-            for err in errs:
-                messages.error(request, err)
+        flash_errors(request, exc)
     return redirect("activities:volunteers")

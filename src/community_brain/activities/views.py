@@ -17,14 +17,8 @@ from community_brain.activities.choices import SignupStatus
 from community_brain.activities.forms import ServiceForm, SignupForm, VolunteerForm
 from community_brain.activities.models import Activity, Signup, Volunteer
 from community_brain.core import clock, qr
-from community_brain.core.errors import IllegalTransition, InvalidInput
+from community_brain.core.errors import IllegalTransition, InvalidInput, flash_errors
 from community_brain.places.models import Resident
-
-
-def _say(request, exc: InvalidInput) -> None:
-    for errs in exc.field_errors.values():
-        for err in errs:
-            messages.error(request, err)
 
 
 @login_required
@@ -91,7 +85,7 @@ def sign_up(request, pk):
             data=request.POST if on_behalf and resident is None else None,
         )
     except InvalidInput as exc:
-        _say(request, exc)
+        flash_errors(request, exc)
     else:
         if signup.status == SignupStatus.CONFIRMED:
             messages.success(request, _("Signed up: see you there."))
@@ -108,7 +102,7 @@ def cancel_signup(request, pk):
         events.cancel_signup(by=request.user, signup=signup)
         messages.success(request, _("The sign-up is cancelled."))
     except (InvalidInput, IllegalTransition) as exc:
-        messages.error(request, str(exc))
+        flash_errors(request, exc)
     return redirect("activities:activity", pk=signup.activity_id)
 
 
@@ -125,7 +119,7 @@ def checkin(request, token):
             signup = events.check_in(by=request.user, signup=signup)
             messages.success(request, _("Checked in."))
         except InvalidInput as exc:
-            _say(request, exc)
+            flash_errors(request, exc)
     return render(request, "activities/checkin.html", {"signup": signup, "token": token})
 
 
@@ -137,7 +131,7 @@ def add_photo(request, pk):
         for upload in request.FILES.getlist("photo"):
             events.add_photo(by=request.user, activity=activity, upload=upload)
     except InvalidInput as exc:
-        _say(request, exc)
+        flash_errors(request, exc)
     return redirect("activities:activity", pk=activity.pk)
 
 

@@ -12,6 +12,8 @@ from django.db.models import Q
 
 from community_brain.accounts.models import Membership, User
 from community_brain.accounts.roles import Role
+from community_brain.cases import sla
+from community_brain.core import clock
 from community_brain.core.snapshots import Snapshot
 from community_brain.notify import oncall
 
@@ -183,9 +185,6 @@ def overseers(case) -> list[User]:
 
 
 def due_soon(case) -> None:
-    from community_brain.cases import sla
-    from community_brain.core import clock
-
     people = [case.assignee] if case.assignee_id else handlers_of(case.organisation)
     used = min(99, int(sla.used_fraction(case, clock.now()) * 100))
     send(

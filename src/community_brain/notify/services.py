@@ -323,7 +323,7 @@ def _write(
     respect_preferences: bool = True,
 ) -> list[Notice]:
     now = timezone.now()
-    preferences = {p.user_id: p for p in Preference.objects.filter(user__in=people)}
+    preferences = _preferences_of([p.pk for p in people])
     rows = _rows(
         people=people,
         endpoints=endpoints,
