@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from community_brain.activities import choices
+from community_brain.core.identifiers import validate_phone
 
 
 class BookingForm(forms.Form):
@@ -56,3 +57,7 @@ class VolunteerForm(forms.Form):
     name = forms.CharField(label=_("name"), min_length=1, max_length=50)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     skills = forms.CharField(label=_("skills"), max_length=200, required=False)
+
+    def clean_phone(self):
+        raw = self.cleaned_data.get("phone", "")
+        return validate_phone(raw) if raw else ""

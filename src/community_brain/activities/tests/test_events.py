@@ -206,3 +206,19 @@ def test_the_last_place_goes_to_one_of_three_at_once():
         t.join()
     statuses = sorted(activity.signups.values_list("status", flat=True))
     assert statuses == ["confirmed", "waiting", "waiting"]
+
+
+def test_a_volunteer_phone_must_be_a_real_number(world):
+    with pytest.raises(InvalidInput) as refused:
+        volunteers.register(
+            by=world.users["staff"],
+            community=world.community,
+            data={"name": "走查", "phone": "123"},
+        )
+    assert "phone" in refused.value.field_errors
+    v = volunteers.register(
+        by=world.users["staff"],
+        community=world.community,
+        data={"name": "刘阿姨", "phone": "138 0533 1234"},
+    )
+    assert v.phone == "13805331234"
