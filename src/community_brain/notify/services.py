@@ -17,7 +17,7 @@ from functools import partial
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from community_brain.accounts.permissions import access_for
 from community_brain.core import audit, bulkinsert
 from community_brain.core.errors import InvalidInput, validated
+from community_brain.core.snapshots import Snapshot
 from community_brain.notify import conf, oncall, templates
 from community_brain.notify.choices import (
     PERSONAL_CHANNELS,
@@ -46,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 ACK_SALT = "community_brain.notify.ack"
 ALL_CHANNELS = frozenset(Channel.values)
+_DEFAULT_PREFERENCE = Preference()  # what a person who never chose has; read, never saved
 
 
 # --- sending --------------------------------------------------------------------------------
@@ -108,43 +110,48 @@ def notify(
 
 
 def notify_many(calls: list[Mapping]) -> None:
-    """Many ``notify`` calls (their keyword arguments) in one write: one preference query,
-    one INSERT. Calls that page someone (urgent, to be acknowledged, to robots, narrowed
-    channels) take ``notify`` one by one; the result is the same as calling it for each."""
-    plain = []
+    """Many ``notify`` calls (their keyword arguments) in one write: one INSERT of notices
+    and, for those to be acknowledged, one of escalations. Calls that reach group robots,
+    narrow the channels or escalate along a compound's chain take ``notify`` one by one;
+    the result is the same as calling it for each."""
+    batch = []
     for call in calls:
-        special = ("urgent", "needs_ack", "organisation", "channels", "compound")
-        if any(call.get(name) for name in special):
+        if any(call.get(name) for name in ("organisation", "channels", "compound")):
             notify(**call)
         else:
-            plain.append(call)
-    if not plain:
+            batch.append(call)
+    if not batch:
         return
     now = timezone.now()
-    prepared, everyone = [], {}
-    for call in plain:
+    prepared = []
+    for call in batch:
         key, template = call["idempotency_key"], call["template"]
         if not key or len(key) > 190:
             raise ValueError("idempotency_key: give 1 to 190 characters")
         if not templates.exists(template):
             raise ValueError(f"unknown notice template {template!r}: add it to notify.templates")
+        urgent = bool(call.get("urgent"))
+        needs_ack = urgent if call.get("needs_ack") is None else call["needs_ack"]
         people = _people(call["recipients"])
-        everyone.update((p.pk, p) for p in people)
-        prepared.append((call, people, _plain_payload(call["payload"])))
-    preferences = _preferences_of(list(everyone))
+        payload = _plain_payload(call["payload"])
+        prepared.append((call, people, payload, urgent, needs_ack))
+    escalations = _open_escalations(
+        [(c, people, payload) for c, people, payload, _u, ack in prepared if ack and people], now
+    )
+    preferences = _preferences.get()
     rows = []
-    for call, people, payload in prepared:
+    for call, people, payload, urgent, needs_ack in prepared:
         rows += _rows(
             people=people,
             endpoints=[],
             template=call["template"],
             payload=payload,
-            urgent=False,
-            needs_ack=False,
+            urgent=urgent,
+            needs_ack=needs_ack,
             key=call["idempotency_key"],
             related=call.get("related"),
             requested=None,
-            escalation=None,
+            escalation=escalations.get(call["idempotency_key"]),
             respect_preferences=True,
             preferences=preferences,
             now=now,
@@ -154,28 +161,56 @@ def notify_many(calls: list[Mapping]) -> None:
     bulkinsert.insert(rows, ignore_conflicts=True)  # replays keep the first row
     if all(row.state != State.PENDING for row in rows):
         return  # only in-app rows, delivered as written: nothing for the worker
-    due = list(
-        Notice.objects.filter(
-            idempotency_key__in={c["idempotency_key"] for c, _p, _l in prepared},
-            endpoint__isnull=True,
-            state=State.PENDING,
-            next_attempt_at__lte=now,
-        ).values_list("pk", flat=True)
-    )
-    if due:
-        transaction.on_commit(partial(enqueue, due), robust=True)
+    due = Notice.objects.filter(
+        idempotency_key__in={c["idempotency_key"] for c, *_rest in prepared},
+        endpoint__isnull=True,
+        state=State.PENDING,
+        next_attempt_at__lte=now,
+    ).values_list("pk", "urgent")
+    by_urgency: dict[bool, list[int]] = {}
+    for pk, urgent in due:
+        by_urgency.setdefault(urgent, []).append(pk)
+    for urgent, ids in by_urgency.items():
+        transaction.on_commit(partial(enqueue, ids, urgent=urgent), robust=True)
 
 
-def _preferences_of(user_ids: list[int]) -> dict[int, Preference]:
-    """Each person's preferences, by user id, with one plain statement (asked for every
-    batch of case reports: building the QuerySet cost more than running it)."""
-    if not user_ids:
+def _open_escalations(calls, now) -> dict[str, Escalation]:
+    """The escalations of notices to be acknowledged, by key: written in one INSERT, the
+    first one kept on a replay (as ``_open_escalation``)."""
+    if not calls:
         return {}
-    table = connection.ops.quote_name(Preference._meta.db_table)
-    column = connection.ops.quote_name(Preference._meta.get_field("user").column)
-    marks = ", ".join(["%s"] * len(user_ids))
-    found = Preference.objects.raw(f"SELECT * FROM {table} WHERE {column} IN ({marks})", user_ids)
-    return {p.user_id: p for p in found}
+    homes: dict[int, object] = {}  # one lookup per person first told, not per notice
+    fresh = []
+    for call, people, payload in calls:
+        first = people[0]
+        if first.pk not in homes:
+            homes[first.pk] = oncall.home_organisation(first, at=now)
+        related_type, related_id = _related(call.get("related"))
+        fresh.append(
+            Escalation(
+                key=call["idempotency_key"],
+                organisation=homes[first.pk],
+                template=call["template"],
+                payload=payload,
+                related_type=related_type,
+                related_id=related_id,
+                notified=[p.pk for p in people],
+                due_at=now + conf.escalate_after(),
+                created_at=now,
+            )
+        )
+    bulkinsert.insert(fresh, ignore_conflicts=True)
+    return {e.key: e for e in Escalation.objects.filter(key__in=[e.key for e in fresh])}
+
+
+def _all_preferences() -> dict[int, Preference]:
+    return {p.user_id: p for p in Preference.objects.all()}
+
+
+# Everyone's preferences, by user id: read for every notice, edited rarely and by few. An
+# edit in this process shows at once; one made in another process within 10 s, as grants
+# do (ACCESS_CACHE_SECONDS). People without a row have the defaults.
+_preferences = Snapshot(_all_preferences, models=(Preference,), ttl=10)
 
 
 def alert(
@@ -269,7 +304,7 @@ def _robots(organisation, *, urgent: bool, requested) -> list[WebhookEndpoint]:
 
 def channels_for(user, preference: Preference | None, *, urgent: bool, requested=None):
     """The personal channels a notice takes to one person."""
-    preference = preference or Preference(user=user)
+    preference = preference or _DEFAULT_PREFERENCE
     wanted = [Channel.INAPP]
     for channel, address, when in (
         (Channel.EMAIL, user.email, preference.email),
@@ -323,7 +358,7 @@ def _write(
     respect_preferences: bool = True,
 ) -> list[Notice]:
     now = timezone.now()
-    preferences = _preferences_of([p.pk for p in people])
+    preferences = _preferences.get()
     rows = _rows(
         people=people,
         endpoints=endpoints,
