@@ -12,6 +12,11 @@ One statement, one round trip: measured against psycopg's pipeline (one short st
 per row), which takes more CPU and, in a web process whose other threads hold the GIL,
 about twice as long, since each exchange with the server waits for the GIL again.
 
+On PostgreSQL the statement is written with the server's own numbered placeholders
+(``$1``, ``$2`` …) and sent through psycopg's raw cursor: psycopg parses ``%s`` statements
+of more than 50 parameters anew on every call (it caches only shorter ones), which cost a
+fifth of the insert's time.
+
 Like ``bulk_create``: no signals, no ``save()``; the objects get their primary keys.
 """
 
@@ -28,7 +33,7 @@ _lock = threading.Lock()
 
 
 class _Plan:
-    def __init__(self, model, with_pk: bool, quote):
+    def __init__(self, model, with_pk: bool, quote, numbered: bool):
         opts = model._meta
         if opts.parents:
             raise ValueError(f"{opts.label}: inherited models are not supported")
@@ -36,11 +41,18 @@ class _Plan:
         self.table = quote(opts.db_table)
         self.columns = ", ".join(quote(f.column) for f in self.fields)
         self.returning = None if with_pk else quote(opts.pk.column)
-        self.row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+        self.numbered = numbered
 
     @lru_cache(maxsize=64)  # noqa: B019 — plans live as long as the process
     def sql(self, rows: int, ignore_conflicts: bool) -> str:
-        values = ", ".join([self.row] * rows)
+        width = len(self.fields)
+        if self.numbered:
+            marks = [f"${n}" for n in range(1, rows * width + 1)]
+        else:
+            marks = ["%s"] * (rows * width)
+        values = ", ".join(
+            "(" + ", ".join(marks[r * width : (r + 1) * width]) + ")" for r in range(rows)
+        )
         sql = f"INSERT INTO {self.table} ({self.columns}) VALUES {values}"
         if ignore_conflicts:
             sql += " ON CONFLICT DO NOTHING"
@@ -57,7 +69,10 @@ def _plan(model, connection, with_pk: bool) -> _Plan:
     plan = _plans.get(key)
     if plan is None:
         with _lock:
-            plan = _plans.setdefault(key, _Plan(model, with_pk, connection.ops.quote_name))
+            numbered = connection.vendor == "postgresql"
+            plan = _plans.setdefault(
+                key, _Plan(model, with_pk, connection.ops.quote_name, numbered)
+            )
     return plan
 
 
@@ -90,7 +105,7 @@ def _insert(connection, plan: _Plan, objs, ignore_conflicts: bool) -> None:
         obj._prepare_related_fields_for_save(operation_name="insert")
         params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in plan.fields)
     returning = plan.returning and not ignore_conflicts
-    with connection.cursor() as cursor:
+    with _cursor(connection, plan.numbered) as cursor:
         cursor.execute(plan.sql(len(objs), ignore_conflicts), params)
         if returning:
             keys = cursor.fetchall()
@@ -98,3 +113,18 @@ def _insert(connection, plan: _Plan, objs, ignore_conflicts: bool) -> None:
                 raise RuntimeError(f"insert: {len(keys)} keys back for {len(objs)} rows")
             for obj, (key,) in zip(objs, keys, strict=True):
                 obj.pk = key
+
+
+def _cursor(connection, numbered: bool):
+    """Django's cursor; for numbered placeholders, around psycopg's raw cursor (Django's
+    wrapper still turns errors into Django's and logs the statement when asked)."""
+    if not numbered:
+        return connection.cursor()
+    from psycopg import RawCursor
+
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = RawCursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
