@@ -190,17 +190,24 @@ class CaseQuerySet(ScopedQuerySet.for_kind(Kind.CASES, CASE_PATHS)):
 class Case(TimeStampedModel):
     """事项: one problem, from the report to its closure."""
 
-    code = models.CharField(_("case number"), max_length=24, unique=True)
+    code = models.CharField(_("case number"), max_length=24)
+    # Foreign keys that lead one of the indexes below take no index of their own: every
+    # index is written on every report, and these ones were never read.
     community = models.ForeignKey(
         "places.Community",
         verbose_name=_("community"),
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,
     )
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), max_length=4000, blank=True)
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases"
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     source = models.CharField(_("source"), max_length=16, choices=choices.Source.choices)
     request_type = models.CharField(
@@ -227,6 +234,7 @@ class Case(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,
     )
     building = models.ForeignKey(
         "places.Building",
@@ -274,9 +282,7 @@ class Case(TimeStampedModel):
         related_name="reported_cases",
     )
     reporter_name = models.CharField(_("reporter's name"), max_length=50, blank=True)
-    reporter_phone = models.CharField(
-        _("reporter's phone"), max_length=20, blank=True, db_index=True
-    )
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
     routed_to = models.ForeignKey(
         "accounts.Organisation",
         verbose_name=_("proposed by routing"),
@@ -295,6 +301,7 @@ class Case(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -306,7 +313,7 @@ class Case(TimeStampedModel):
     )
 
     # milestones
-    reported_at = models.DateTimeField(_("reported at"), db_index=True)
+    reported_at = models.DateTimeField(_("reported at"))  # case_reported_idx
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     responded_at = models.DateTimeField(_("first response at"), null=True, blank=True)
@@ -358,9 +365,7 @@ class Case(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    external_ref = models.CharField(
-        _("external reference"), max_length=80, blank=True, db_index=True
-    )
+    external_ref = models.CharField(_("external reference"), max_length=80, blank=True)
     client_token = models.CharField(
         max_length=64,
         blank=True,
@@ -382,6 +387,10 @@ class Case(TimeStampedModel):
             models.Index(fields=["category", "-reported_at"], name="case_category_idx"),
             models.Index(fields=["status", "resolve_by"], name="case_deadline_idx"),
             models.Index(fields=["-reported_at"], name="case_reported_idx"),
+            # Equality lookups only: declared here so PostgreSQL builds no second,
+            # pattern-matching (LIKE) index beside each, as db_index on a text column does.
+            models.Index(fields=["reporter_phone"], name="case_reporter_phone_idx"),
+            models.Index(fields=["external_ref"], name="case_external_ref_idx"),
             models.Index(  # open cases per compound (the big screen), counted from the index
                 # alone: the scope's columns are in it, like the overdue index
                 fields=["community", "compound", "reporter_user", "assignee"],
@@ -406,6 +415,7 @@ class Case(TimeStampedModel):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="case_code_unique"),  # no LIKE index
             models.UniqueConstraint(
                 fields=["source", "client_token"],
                 condition=~Q(client_token=""),

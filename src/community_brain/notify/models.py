@@ -147,6 +147,7 @@ class Notice(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="notices",
+        db_index=False,  # notice_inbox_idx leads with it
     )
     endpoint = models.ForeignKey(
         WebhookEndpoint,
