@@ -40,6 +40,10 @@ class _Compiled:
         self.start, self.end = fields[0], fields[-1] + 1
         self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
         self.populators = get_related_populators(klass_info, select, queryset.db)
+        columns = [s[0] for s in select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("composite primary keys are not supported")
+        self.converters = compiler.get_converters(columns)  # found once, not per row
 
     def run(self, values: dict) -> list:
         params = list(self.params)
@@ -49,8 +53,10 @@ class _Compiled:
         with connections[self.db].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
         objects = []
-        for row in self.compiler.results_iter([rows]):
+        for row in rows:
             obj = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, obj)

@@ -123,6 +123,30 @@ def home_organisation(user, at: datetime | None = None):
     return membership.organisation if membership else None
 
 
+def home_organisation_ids(user_ids, at: datetime | None = None) -> dict[int, int | None]:
+    """``home_organisation`` of many people at once, as organisation ids: two queries for a
+    batch of urgent notices instead of two per person."""
+    at = at or timezone.now()
+    homes: dict[int, int | None] = {}
+    shifts = (
+        Shift.objects.filter(user_id__in=user_ids, starts_at__lte=at, ends_at__gt=at)
+        .order_by("user_id", "order", "id")
+        .values_list("user_id", "organisation_id")
+    )
+    for user_id, organisation_id in shifts:
+        homes.setdefault(user_id, organisation_id)
+    rest = [pk for pk in user_ids if pk not in homes]
+    if rest:
+        memberships = (
+            Membership.objects.filter(user_id__in=rest, is_active=True, organisation__isnull=False)
+            .order_by("user_id", "-is_leader", "id")
+            .values_list("user_id", "organisation_id")
+        )
+        for user_id, organisation_id in memberships:
+            homes.setdefault(user_id, organisation_id)
+    return {pk: homes.get(pk) for pk in user_ids}
+
+
 # --- who may see and keep a rota ----------------------------------------------------------
 def organisations_visible_to(user):
     """Organisations whose rota the person may see: their own (everything for an admin)."""

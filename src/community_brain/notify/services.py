@@ -179,17 +179,14 @@ def _open_escalations(calls, now) -> dict[str, Escalation]:
     first one kept on a replay (as ``_open_escalation``)."""
     if not calls:
         return {}
-    homes: dict[int, object] = {}  # one lookup per person first told, not per notice
+    homes = oncall.home_organisation_ids(list({people[0].pk for _c, people, _p in calls}), now)
     fresh = []
     for call, people, payload in calls:
-        first = people[0]
-        if first.pk not in homes:
-            homes[first.pk] = oncall.home_organisation(first, at=now)
         related_type, related_id = _related(call.get("related"))
         fresh.append(
             Escalation(
                 key=call["idempotency_key"],
-                organisation=homes[first.pk],
+                organisation_id=homes[people[0].pk],
                 template=call["template"],
                 payload=payload,
                 related_type=related_type,

@@ -27,6 +27,7 @@ from community_brain.places.models import Community
 
 # Sources whose cases go straight to the responsible organisation.
 MACHINE_SOURCES = {Source.DEVICE_ALARM, Source.GATE_ALERT, Source.INSPECTION, Source.LIST_AUDIT}
+SOURCES = frozenset(Source.values)
 
 
 def next_code(community: Community, year: int) -> str:
@@ -157,7 +158,7 @@ def prepare(
     community=None,
 ) -> Draft:
     """Validate a report without writing anything. Raises ``InvalidInput``."""
-    if source not in Source.values:
+    if source not in SOURCES:
         raise InvalidInput.single("source", _("Unknown source."))
     cleaned = validated(CaseReportCheck(data=data))
     community = community or _community_for(by, cleaned)

@@ -157,3 +157,23 @@ def test_rota_over_the_api(crew, api_client):
     shift_id = created.json()["id"]
     assert api_client(crew.bob).delete(f"/api/v1/rota-shifts/{shift_id}").status_code == 403
     assert lee.delete(f"/api/v1/rota-shifts/{shift_id}").status_code == 204
+
+
+def test_home_organisations_of_many_people_match_one_by_one(crew):
+    from community_brain.accounts import services as account_services
+    from community_brain.accounts.roles import Role
+
+    dept = crew.world.orgs["dept"]
+    # bob also works for the department, as its leader: his leadership decides, until a
+    # shift of his says otherwise; carol's only organisation is the property company.
+    account_services.add_membership(
+        by=None, user=crew.bob, role=Role.DEPARTMENT_OFFICER, organisation=dept, is_leader=True
+    )
+    crew.shift(crew.alice, "2026-03-10T08:00", "2026-03-10T18:00")
+    people = [crew.alice, crew.bob, crew.carol, crew.world.users["admin"]]
+    moment = at(2026, 3, 10, 9, 0)
+    homes = oncall.home_organisation_ids([p.pk for p in people], moment)
+    for person in people:
+        single = oncall.home_organisation(person, moment)
+        assert homes[person.pk] == (single.pk if single else None), person
+    assert homes[crew.bob.pk] == dept.pk and homes[crew.alice.pk] == crew.org.pk
