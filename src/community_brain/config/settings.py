@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "community_brain.core.middleware.RequestIdMiddleware",
+    "community_brain.cases.middleware.ReportsOnTheirWay",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "community_brain.core.middleware.SecurityHeadersMiddleware",
@@ -239,6 +240,9 @@ NOTIFY_ESCALATE_AFTER_MINUTES = env_int("NOTIFY_ESCALATE_AFTER_MINUTES", 10)
 CASES_GROUP_COMMIT = env_bool("CASES_GROUP_COMMIT", True)
 # How many such batches one process may write at once (docs/cases.md).
 CASES_GROUP_WRITERS = env_int("CASES_GROUP_WRITERS", 2)
+# How long (ms), at most, a batch waits for reports that requests under way are about to
+# make (cases.middleware; docs/cases.md).
+CASES_GROUP_LINGER_MS = env_int("CASES_GROUP_LINGER_MS", 3)
 # Live events for the big screen (core/live.py): auto picks redis with REDIS_URL, else
 # PostgreSQL's NOTIFY on PostgreSQL, else a table every process polls (SQLite).
 LIVE_BACKEND = env_str("LIVE_BACKEND", "auto")

@@ -151,3 +151,31 @@ def test_choices_come_from_the_snapshot_until_a_view_narrows_them(world, cats):
     cats["repair"].is_active = False
     cats["repair"].save()  # the edit reaches the snapshot at once
     assert "category" in CaseReportForm(data=data).errors
+
+
+def test_the_paths_promised_to_the_group_commit_are_the_reporting_views():
+    from django.urls import resolve
+
+    from community_brain.cases.middleware import REPORTING_PATHS
+
+    # /api/v1/cases: GET lists, POST reports (one path, named after the list)
+    names = {(resolve(path).namespace, resolve(path).url_name) for path in REPORTING_PATHS}
+    assert names == {("api", "list_cases"), ("open311", "requests")}
+
+
+def test_no_promise_outlives_its_request(world, cats, api_client, settings):
+    settings.CASES_GROUP_COMMIT = True
+    c = api_client(world.users["staff"])
+    body = {
+        "title": "消防通道被占用",
+        "category": cats["property"].pk,
+        "compound": world.compounds["a"].pk,
+    }
+    assert c.post("/api/v1/cases", body, content_type="application/json").status_code == 201
+    refused = c.post("/api/v1/cases", {"title": "x"}, content_type="application/json")
+    assert refused.status_code == 400
+    forbidden = api_client(world.users["property"]).post(
+        "/api/v1/cases", body, content_type="application/json"
+    )
+    assert forbidden.status_code == 403
+    assert intake._group._expected == 0

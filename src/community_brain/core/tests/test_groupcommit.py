@@ -108,3 +108,58 @@ def test_two_writers_write_two_batches_at_once_and_every_caller_gets_its_own():
     assert results == {n: f"done {n}" for n in range(8)}
     assert sorted(i for b in batches for i in b) == list(range(8))
     assert group.items == 8 and group.batches == len(batches)
+
+
+def test_a_writer_waits_for_an_item_on_its_way_and_writes_both_together():
+    batches = []
+    group = GroupCommit(lambda items: batches.append(list(items)) or list(items), linger=5.0)
+    on_its_way, go = threading.Event(), threading.Event()
+    results = {}
+
+    def second():
+        with group.expecting() as promise:
+            on_its_way.set()
+            go.wait(5)  # validating, while the first caller already holds the writer's turn
+            results["second"] = group.submit("second", promise)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    on_its_way.wait(5)
+    threading.Timer(0.05, go.set).start()
+    started = time.monotonic()
+    results["first"] = group.submit("first")
+    thread.join(5)
+    assert results == {"first": "first", "second": "second"}
+    assert batches == [["first", "second"]]
+    assert time.monotonic() - started < 4  # released by the arrival, not the linger
+
+
+def test_a_withdrawn_promise_releases_the_writer_at_once():
+    group = GroupCommit(lambda items: list(items), linger=5.0)
+    entered, leave = threading.Event(), threading.Event()
+
+    def refused():
+        with group.expecting():
+            entered.set()
+            leave.wait(5)  # its input is refused: it leaves without submitting
+
+    thread = threading.Thread(target=refused)
+    thread.start()
+    entered.wait(5)
+    threading.Timer(0.05, leave.set).start()
+    started = time.monotonic()
+    assert group.submit("alone") == "alone"
+    thread.join(5)
+    assert time.monotonic() - started < 4 and group._expected == 0
+
+
+def test_the_wait_for_expected_items_is_bounded_by_the_linger():
+    group = GroupCommit(lambda items: list(items), linger=0.05)
+    with group.expecting():  # promised, never delivered while the writer waits
+        started = time.monotonic()
+        assert group.submit("alone") == "alone"
+        waited = time.monotonic() - started
+    assert 0.04 <= waited < 2
+    nobody = GroupCommit(lambda items: list(items), linger=5.0)
+    started = time.monotonic()
+    assert nobody.submit("alone") == "alone" and time.monotonic() - started < 1
