@@ -9,6 +9,8 @@ committee takes the case.
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+
 from community_brain.accounts.models import Organisation
 from community_brain.cases import reference
 from community_brain.cases.choices import RouteTarget
@@ -35,6 +37,21 @@ def _target(rule: RoutingRule, compound) -> Organisation | None:
     return None
 
 
+# The sentence naming a rule, per rule object (a snapshot's) and language: building it
+# translates three labels, for every report.
+_sentences: dict[tuple[int, str], tuple[RoutingRule, str]] = {}
+
+
+def _why(rule: RoutingRule) -> str:
+    key = (id(rule), get_language())
+    hit = _sentences.get(key)
+    if hit is None or hit[0] is not rule:  # a new snapshot's rule may reuse an old id
+        if len(_sentences) > 1000:
+            _sentences.clear()
+        hit = _sentences[key] = (rule, f"rule #{rule.pk}: {rule}")
+    return hit[1]
+
+
 def route(category: Category, compound=None, community=None) -> tuple[Organisation | None, str]:
     """The responsible organisation and a sentence saying which rule chose it. Reads the
     rules, compounds and committees from ``cases.reference`` snapshots: no query."""
@@ -55,6 +72,6 @@ def route(category: Category, compound=None, community=None) -> tuple[Organisati
     for rule in sorted(candidates, key=rank):
         organisation = _target(rule, compound)
         if organisation is not None and organisation.is_active:
-            return organisation, f"rule #{rule.pk}: {rule}"
+            return organisation, _why(rule)
     committee = reference.committees.get().get(community.pk) if community else None
     return committee, "default: the community committee"

@@ -424,11 +424,11 @@ def _rows(
         else:
             wanted = [c for c in PERSONAL_CHANNELS if c in (requested or ())]
         for channel in wanted:
-            row = Notice(
-                recipient=person,
+            row = Notice(  # ids, not objects: the rows are written, not read back
+                recipient_id=person.pk,
                 channel=channel,
                 needs_ack=needs_ack,
-                escalation=escalation,
+                escalation_id=escalation.pk if escalation else None,
                 next_attempt_at=now,
                 **common,
             )

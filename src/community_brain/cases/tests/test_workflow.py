@@ -197,3 +197,18 @@ def test_a_module_that_knows_the_responsible_organisation_routes_there(world, ca
     )
     assert case.organisation == world.orgs["prop_b"] and case.status == Status.ASSIGNED
     assert case.events.get(kind="reported").data["why"] == "given by the reporting module"
+
+
+def test_the_sentence_naming_the_rule_follows_an_edit_of_the_rule(world, cats):
+    from community_brain.cases import routing
+    from community_brain.cases.models import RoutingRule
+
+    organisation, why = routing.route(cats["road"], world.compounds["a"], None)
+    rule = RoutingRule.objects.get(category=cats["road"])
+    assert organisation == world.orgs["dept"] and why.startswith(f"rule #{rule.pk}: ")
+    assert routing.route(cats["road"], world.compounds["a"], None)[1] == why  # remembered
+    rule.organisation = world.orgs["committee"]
+    rule.save()  # the snapshot reloads: a new rule object, a new sentence
+    organisation, again = routing.route(cats["road"], world.compounds["a"], None)
+    assert organisation == world.orgs["committee"] and again != why
+    assert again == f"rule #{rule.pk}: {RoutingRule.objects.get(pk=rule.pk)}"
