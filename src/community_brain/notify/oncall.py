@@ -105,27 +105,13 @@ def chain(*, organisation=None, compound=None, at: datetime | None = None) -> li
 def home_organisation(user, at: datetime | None = None):
     """The organisation a person answers for: the one of their current shift, else of their
     leadership, else of their first membership."""
-    at = at or timezone.now()
-    shift = (
-        Shift.objects.filter(user=user, starts_at__lte=at, ends_at__gt=at)
-        .select_related("organisation")
-        .order_by("order", "id")
-        .first()
-    )
-    if shift:
-        return shift.organisation
-    membership = (
-        Membership.objects.filter(user=user, is_active=True, organisation__isnull=False)
-        .select_related("organisation")
-        .order_by("-is_leader", "id")
-        .first()
-    )
-    return membership.organisation if membership else None
+    pk = home_organisation_ids([user.pk], at)[user.pk]
+    return Organisation.objects.filter(pk=pk).first() if pk else None
 
 
 def home_organisation_ids(user_ids, at: datetime | None = None) -> dict[int, int | None]:
     """``home_organisation`` of many people at once, as organisation ids: two queries for a
-    batch of urgent notices instead of two per person."""
+    whole batch of urgent notices."""
     at = at or timezone.now()
     homes: dict[int, int | None] = {}
     shifts = (

@@ -12,6 +12,7 @@ import json
 import logging
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import partial
 
 from django.core import signing
@@ -74,10 +75,7 @@ def notify(
     escalate along ``organisation``'s chain (default: the first recipient's organisation),
     for ``compound`` when given.
     """
-    if not idempotency_key or len(idempotency_key) > 190:  # room for escalation suffixes
-        raise ValueError("idempotency_key: give 1 to 190 characters")
-    if not templates.exists(template):
-        raise ValueError(f"unknown notice template {template!r}: add it to notify.templates")
+    _check(idempotency_key, template)
     requested = _requested(channels)
     payload = _plain_payload(payload)
     needs_ack = urgent if needs_ack is None else needs_ack
@@ -86,15 +84,10 @@ def notify(
     with transaction.atomic():
         escalation = None
         if needs_ack and people:
-            escalation = _open_escalation(
-                key=idempotency_key,
-                organisation=organisation or oncall.home_organisation(people[0]),
-                compound=compound,
-                template=template,
-                payload=payload,
-                related=related,
-                people=people,
+            opening = _Opening(
+                idempotency_key, template, payload, related, people, organisation, compound
             )
+            escalation = _open_escalations([opening], timezone.now())[idempotency_key]
         return _write(
             people=people,
             endpoints=endpoints,
@@ -125,19 +118,18 @@ def notify_many(calls: list[Mapping]) -> None:
     now = timezone.now()
     prepared = []
     for call in batch:
-        key, template = call["idempotency_key"], call["template"]
-        if not key or len(key) > 190:
-            raise ValueError("idempotency_key: give 1 to 190 characters")
-        if not templates.exists(template):
-            raise ValueError(f"unknown notice template {template!r}: add it to notify.templates")
+        _check(call["idempotency_key"], call["template"])
         urgent = bool(call.get("urgent"))
         needs_ack = urgent if call.get("needs_ack") is None else call["needs_ack"]
         people = _people(call["recipients"])
         payload = _plain_payload(call["payload"])
         prepared.append((call, people, payload, urgent, needs_ack))
-    escalations = _open_escalations(
-        [(c, people, payload) for c, people, payload, _u, ack in prepared if ack and people], now
-    )
+    openings = [
+        _Opening(c["idempotency_key"], c["template"], payload, c.get("related"), people)
+        for c, people, payload, _urgent, ack in prepared
+        if ack and people
+    ]
+    escalations = _open_escalations(openings, now)
     preferences = _preferences.get()
     rows = []
     for call, people, payload, urgent, needs_ack in prepared:
@@ -174,24 +166,48 @@ def notify_many(calls: list[Mapping]) -> None:
         transaction.on_commit(partial(enqueue, ids, urgent=urgent), robust=True)
 
 
-def _open_escalations(calls, now) -> dict[str, Escalation]:
-    """The escalations of notices to be acknowledged, by key: written in one INSERT, the
-    first one kept on a replay (as ``_open_escalation``)."""
-    if not calls:
+def _check(key: str, template: str) -> None:
+    if not key or len(key) > 190:  # room for escalation suffixes
+        raise ValueError("idempotency_key: give 1 to 190 characters")
+    if not templates.exists(template):
+        raise ValueError(f"unknown notice template {template!r}: add it to notify.templates")
+
+
+@dataclass
+class _Opening:
+    """What an escalation is opened with: the notice's key, template, payload and object,
+    the people told, and the chain (default: the first person's organisation)."""
+
+    key: str
+    template: str
+    payload: dict
+    related: object
+    people: list
+    organisation: object = None
+    compound: object = None
+
+
+def _open_escalations(openings: list[_Opening], now) -> dict[str, Escalation]:
+    """The escalations of notices to be acknowledged, by key, written in one INSERT; on a
+    replay the first one is kept."""
+    if not openings:
         return {}
-    homes = oncall.home_organisation_ids(list({people[0].pk for _c, people, _p in calls}), now)
+    homeless = {o.people[0].pk for o in openings if o.organisation is None}
+    homes = oncall.home_organisation_ids(list(homeless), now) if homeless else {}
     fresh = []
-    for call, people, payload in calls:
-        related_type, related_id = _related(call.get("related"))
+    for opening in openings:
+        related_type, related_id = _related(opening.related)
+        organisation = opening.organisation
         fresh.append(
             Escalation(
-                key=call["idempotency_key"],
-                organisation_id=homes[people[0].pk],
-                template=call["template"],
-                payload=payload,
+                key=opening.key,
+                organisation_id=organisation.pk if organisation else homes[opening.people[0].pk],
+                compound=opening.compound,
+                template=opening.template,
+                payload=opening.payload,
                 related_type=related_type,
                 related_id=related_id,
-                notified=[p.pk for p in people],
+                notified=[p.pk for p in opening.people],
                 due_at=now + conf.escalate_after(),
                 created_at=now,
             )
@@ -320,24 +336,6 @@ def _related(related) -> tuple[str, str]:
     if isinstance(related, tuple):  # already (object type, object id)
         return related
     return related._meta.label_lower, str(related.pk)
-
-
-def _open_escalation(*, key, organisation, compound, template, payload, related, people):
-    related_type, related_id = _related(related)
-    escalation, _created = Escalation.objects.get_or_create(
-        key=key,
-        defaults={
-            "organisation": organisation,
-            "compound": compound,
-            "template": template,
-            "payload": payload,
-            "related_type": related_type,
-            "related_id": related_id,
-            "notified": [p.pk for p in people],
-            "due_at": timezone.now() + conf.escalate_after(),
-        },
-    )
-    return escalation
 
 
 def _write(

@@ -4,7 +4,7 @@ routed to the responsible organisation, and (for staff and machine sources) disp
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -123,34 +123,29 @@ def report(
     whose ledger numbers the case, when no compound says it (a highway project's ledger).
     ``resolve_by``: the deadline, when the reporting module sets it instead of the category's
     service level. ``oversight``: organisations that see and verify the case."""
-    arguments = {
-        "by": by,
-        "data": data,
-        "source": source,
-        "photos": photos,
-        "client_token": client_token,
-        "when": when,
-        "auto_dispatch": auto_dispatch,
-        "keep_photo_location": keep_photo_location,
-        "reporter_resident": reporter_resident,
-        "external_ref": external_ref,
-        "community": community,
-    }
-    promised = _on_their_way.get()
-    # Inside the caller's transaction the write must stay in it; photos are files.
-    if not photos and not connection.in_atomic_block and settings.CASES_GROUP_COMMIT:
-        with nullcontext(promised) if promised else _group.expecting() as promise:
-            draft = prepare(**arguments)
-            draft.route_to, draft.resolve_by = route_to, resolve_by
-            draft.oversight = tuple(oversight)
-            return _group.submit(draft, promise)
-    if promised:
-        promised.withdraw()
-    draft = prepare(**arguments)
+    draft = prepare(
+        by=by,
+        data=data,
+        source=source,
+        photos=photos,
+        client_token=client_token,
+        when=when,
+        auto_dispatch=auto_dispatch,
+        keep_photo_location=keep_photo_location,
+        reporter_resident=reporter_resident,
+        external_ref=external_ref,
+        community=community,
+    )
     draft.route_to, draft.resolve_by, draft.oversight = route_to, resolve_by, tuple(oversight)
-    case = draft.case
-    existing = _by_token(case.source, case.client_token) if case.client_token else None
-    return existing or _write_one(draft, routing.route)
+    promise = _on_their_way.get()  # the request's, when it promised the group commit a report
+    if draft.photos or connection.in_atomic_block or not settings.CASES_GROUP_COMMIT:
+        # Inside the caller's transaction the write must stay in it; photos are files.
+        if promise is not None:
+            promise.withdraw()
+        case = draft.case
+        existing = _by_token(case.source, case.client_token) if case.client_token else None
+        return existing or _write_one(draft, routing.route)
+    return _group.submit(draft, promise)
 
 
 # The report the current request is about to make, promised to the group commit when the
