@@ -61,3 +61,39 @@ def test_keys_are_given_for_all_rows_or_none(db):
         10**9,
         10**9 + 1,
     ]
+
+
+def test_logged_queries_show_the_statement_with_its_values(db):
+    """With queries logged (DEBUG, tests counting queries) the statement must still run and
+    be shown: on PostgreSQL the numbered placeholders once failed in Django's query log."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [AuditLog(action="test.logged", summary=f"第{n}行") for n in range(30)]
+    with CaptureQueriesContext(connection) as queries:
+        bulkinsert.insert(rows)
+    assert all(r.pk for r in rows)
+    logged = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+    assert len(logged) == 1 and "第29行" in logged[0]
+    assert AuditLog.objects.filter(action="test.logged").count() == 30
+
+
+def test_values_that_need_their_field_still_get_it(db):
+    """Plain values go to the database as they are; enum members, lazy strings, dates and
+    numbers of another type still pass through the field, as with ``bulk_create``."""
+    from django.utils.translation import gettext_lazy
+
+    day = WorkCalendarDay(
+        date=date(2026, 10, 10), kind=WorkCalendarDay.Kind.WORKDAY, name=gettext_lazy("name")
+    )
+    plain = WorkCalendarDay(date=date(2026, 10, 11), kind="holiday", name="国庆节")
+    bulkinsert.insert([day, plain])
+    stored = {d.date: d for d in WorkCalendarDay.objects.filter(pk__in=[day.pk, plain.pk])}
+    assert stored[date(2026, 10, 10)].kind == "workday"
+    assert stored[date(2026, 10, 10)].name == str(gettext_lazy("name"))
+    assert stored[date(2026, 10, 11)].name == "国庆节"
+    assert stored[date(2026, 10, 11)].created_at is not None  # auto_now_add filled
+
+    row = AuditLog(action="test.numbers", object_id=42)  # an int for a text column
+    bulkinsert.insert([row])
+    assert AuditLog.objects.get(pk=row.pk).object_id == "42"
