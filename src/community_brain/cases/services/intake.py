@@ -65,7 +65,11 @@ def next_codes(community: Community, year: int, count: int) -> list[str]:
                 cursor.execute(bump, [count, community.pk, year])
                 row = cursor.fetchone()
     last = row[0]
-    return [f"{community.code}-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
+    return [_code(community, year, n) for n in range(last - count + 1, last + 1)]
+
+
+def _code(community: Community, year: int, number: int) -> str:
+    return f"{community.code}-{year}-{number:06d}"
 
 
 def _community_for(by, cleaned) -> Community:
@@ -266,27 +270,66 @@ def report_many(drafts: list[Draft]) -> list[Case | Exception]:
     each draft written on its own, with its own case or error."""
     results: list = [None] * len(drafts)
     fresh: dict[tuple, int] = {}  # (source, token) → the index of the draft that writes it
-    known = _known_tokens(drafts)
     for i, draft in enumerate(drafts):
         key = (draft.case.source, draft.case.client_token)
         if not key[1]:
             continue
-        if key in known:  # a replay: the first report's case
-            results[i] = known[key]
-        elif key in fresh:  # sent twice in one batch: written once
+        if key in fresh:  # sent twice in one batch: written once
             results[i] = fresh[key]
         else:
             fresh[key] = i
     todo = [i for i, r in enumerate(results) if r is None]
-    written = _write_many([drafts[i] for i in todo])
+    numbered = _numbered_if_new([drafts[i] for i in todo])
+    if not numbered:
+        known = _known_tokens([drafts[i] for i in todo])
+        for i in todo:
+            key = (drafts[i].case.source, drafts[i].case.client_token)
+            if key in known:  # a replay: the first report's case
+                results[i] = known[key]
+        todo = [i for i in todo if results[i] is None]
+    written = _write_many([drafts[i] for i in todo], numbered=numbered)
     for i, case in zip(todo, written, strict=True):
         results[i] = case
     return [results[r] if isinstance(r, int) else r for r in results]
 
 
+def _numbered_if_new(drafts: list[Draft]) -> bool:
+    """Number the drafts in the statement that also asks whether any of them is a replay:
+    the usual batch (one ledger, nothing sent before) then costs one statement, not two.
+    False — nothing numbered — when a token is already known, the batch spans several
+    ledgers, or the year's counter does not exist yet: the caller checks for replays and
+    numbers as ``next_codes`` does."""
+    ledgers = {(d.case.community, _year(d.case)) for d in drafts}
+    if len(ledgers) != 1:
+        return False
+    [(community, year)] = ledgers
+    tokens = sorted({d.case.client_token for d in drafts if d.case.client_token})
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(CaseCounter._meta.db_table)} SET last = last + %s"
+        " WHERE community_id = %s AND year = %s"
+    )
+    if tokens:
+        sql += " AND NOT EXISTS (SELECT 1 FROM {table} WHERE {token} IN ({marks}))".format(
+            table=quote(Case._meta.db_table),
+            token=quote(Case._meta.get_field("client_token").column),
+            marks=", ".join(["%s"] * len(tokens)),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " RETURNING last", [len(drafts), community.pk, year, *tokens])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    first = row[0] - len(drafts) + 1
+    for n, draft in enumerate(drafts, start=first):
+        draft.case.code = _code(community, year, n)
+    return True
+
+
 def _known_tokens(drafts: list[Draft]) -> dict[tuple, Case]:
-    """The cases already written for these drafts' tokens (replays). Asked for every batch
-    and almost always empty, so the question is plain SQL; only a hit loads cases."""
+    """The cases already written for these drafts' tokens (replays). Asked when numbering
+    could not rule replays out (``_numbered_if_new``), so the question is plain SQL; only a
+    hit loads cases."""
     tokens = sorted({d.case.client_token for d in drafts if d.case.client_token})
     if not tokens:
         return {}
@@ -305,7 +348,7 @@ def _known_tokens(drafts: list[Draft]) -> dict[tuple, Case]:
     return {(c.source, c.client_token): c for c in Case.objects.filter(pk__in=ids).order_by()}
 
 
-def _write_many(drafts: list[Draft]) -> list[Case | Exception]:
+def _write_many(drafts: list[Draft], *, numbered: bool = False) -> list[Case | Exception]:
     if not drafts:
         return []
     route = routing.route  # reads the reference snapshots: no query per draft
@@ -317,18 +360,23 @@ def _write_many(drafts: list[Draft]) -> list[Case | Exception]:
         if getattr(user, "is_authenticated", False):
             labels.setdefault(user.pk, actor_label(user))
             user._case_actor_label = labels[user.pk]
-    groups: dict[tuple, list[Case]] = {}
-    for draft in drafts:
-        groups.setdefault((draft.case.community, _year(draft.case)), []).append(draft.case)
-    for (community, year), cases in groups.items():
-        for case, code in zip(cases, next_codes(community, year, len(cases)), strict=True):
-            case.code = code
+    if not numbered:
+        _number(drafts)
     try:
         with transaction.atomic():
             _write_batch(drafts)
     except IntegrityError:
         return [_retry_alone(draft, route) for draft in drafts]
     return [draft.case for draft in drafts]
+
+
+def _number(drafts: list[Draft]) -> None:
+    groups: dict[tuple, list[Case]] = {}
+    for draft in drafts:
+        groups.setdefault((draft.case.community, _year(draft.case)), []).append(draft.case)
+    for (community, year), cases in groups.items():
+        for case, code in zip(cases, next_codes(community, year, len(cases)), strict=True):
+            case.code = code
 
 
 _group = GroupCommit(

@@ -87,6 +87,29 @@ def test_replays_and_duplicates_in_a_batch_make_one_case_each(world, cats):
     assert CaseEvent.objects.filter(case=results[1], kind="reported").count() == 1
 
 
+def test_a_new_batch_is_numbered_and_checked_for_replays_in_one_statement(world, cats):
+    from django.test.utils import CaptureQueriesContext
+
+    # The year's very first batch: no counter yet, so it is numbered the long way.
+    first = intake.report_many([draft(world, cats, token="n-1"), draft(world, cats, token="n-2")])
+    assert [c.code[-6:] for c in first] == ["000001", "000002"]
+    with CaptureQueriesContext(connection) as queries:
+        later = intake.report_many([draft(world, cats, token="n-3"), draft(world, cats)])
+    assert [c.code[-6:] for c in later] == ["000003", "000004"]
+    before_insert = []
+    for query in queries.captured_queries:
+        if query["sql"].startswith("INSERT"):
+            break
+        before_insert.append(query["sql"])
+    numbering = [sql for sql in before_insert if "cases_casecounter" in sql]
+    assert len(numbering) == 1 and "NOT EXISTS" in numbering[0]
+    assert not [sql for sql in before_insert if sql.startswith('SELECT "id" FROM "cases_case"')]
+    # A replay among new reports: nothing is numbered for it, and no number is skipped.
+    again = intake.report_many([draft(world, cats, token="n-3"), draft(world, cats, token="n-5")])
+    assert again[0].pk == later[0].pk
+    assert again[1].code[-6:] == "000005"
+
+
 def test_a_batch_that_races_a_replay_falls_back_to_one_write_each(world, cats, monkeypatch):
     [first] = intake.report_many([draft(world, cats, token="race")])
     # As if the other copy committed between the token check and the write.
