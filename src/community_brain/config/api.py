@@ -1,7 +1,11 @@
 """The HTTP API under /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
 
+from datetime import datetime
+
+from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from community_brain import __version__
 from community_brain.access.api import router as access_router
@@ -16,9 +20,21 @@ from community_brain.notify.api import router as notify_router
 from community_brain.places.api import router as places_router
 
 
-class Utf8JSONRenderer(JSONRenderer):
-    """Chinese text as UTF-8, not \\u escapes."""
+class LocalTimeEncoder(NinjaJSONEncoder):
+    """Times in the project's time zone (+08:00), however they were obtained: a time read
+    from the database is in UTC, a deadline just computed is local, and the same case must
+    read the same in both."""
 
+    def default(self, o):
+        if isinstance(o, datetime) and timezone.is_aware(o):
+            o = timezone.localtime(o)
+        return super().default(o)
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Chinese text as UTF-8, not \\u escapes; times in China's time zone."""
+
+    encoder_class = LocalTimeEncoder
     json_dumps_params = {"ensure_ascii": False}
 
 

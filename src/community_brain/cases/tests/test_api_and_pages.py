@@ -81,6 +81,11 @@ def test_report_over_the_api_with_an_idempotency_key(world, cats, api_client):
     )
     assert first.status_code == again.status_code == 201
     assert first.json()["code"] == again.json()["code"]
+    # The replay answers with the case as stored; its times read as the first answer's, in
+    # China's time, not in UTC.
+    for name in ("reported_at", "respond_by", "resolve_by"):
+        assert first.json()[name] == again.json()[name]
+        assert first.json()[name].endswith("+08:00")
     bad = c.post(
         "/api/v1/cases",
         {"title": "x", "category": cats["property"].pk},
