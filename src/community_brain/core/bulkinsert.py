@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from datetime import datetime
 from functools import lru_cache
 
 from django.db import connections, router
@@ -66,33 +67,44 @@ def _as_is(field) -> frozenset:
     return frozenset()
 
 
-def _taker(field):
+def _taker(field, vendor: str):
     """How one column's value is taken from an object: ``pre_save`` when the field fills
     it (``auto_now``), else the attribute; then ``get_db_prep_save`` unless the value is of
-    a type the field passes through unchanged."""
+    a type the field passes through unchanged. On PostgreSQL an aware datetime is such a
+    value too (Django hands it to psycopg as it is; a naive one it first makes aware)."""
     pre_save = None if type(field).pre_save is Field.pre_save else field.pre_save
-    return field.attname, pre_save, _as_is(field), field.get_db_prep_save
+    aware = (
+        vendor == "postgresql"
+        and isinstance(field, DateTimeField)
+        and type(field).__module__.startswith("django.db.models.fields")
+    )
+    return field.attname, pre_save, _as_is(field), aware, field.get_db_prep_save
 
 
 def _values(obj, takers, connection) -> list:
     values = []
-    for attname, pre_save, as_is, prep in takers:
+    for attname, pre_save, as_is, aware, prep in takers:
         value = getattr(obj, attname) if pre_save is None else pre_save(obj, True)
-        values.append(value if type(value) in as_is else prep(value, connection))
+        if type(value) in as_is or (aware and type(value) is datetime and value.tzinfo):
+            values.append(value)
+        else:
+            values.append(prep(value, connection))
     return values
 
 
 class _Plan:
-    def __init__(self, model, with_pk: bool, quote, numbered: bool):
+    def __init__(self, model, with_pk: bool, connection):
         opts = model._meta
         if opts.parents:
             raise ValueError(f"{opts.label}: inherited models are not supported")
         self.fields = [f for f in opts.concrete_fields if with_pk or f is not opts.pk]
+        quote = connection.ops.quote_name
         self.table = quote(opts.db_table)
         self.columns = ", ".join(quote(f.column) for f in self.fields)
         self.returning = None if with_pk else quote(opts.pk.column)
-        self.takers = [_taker(f) for f in self.fields]
-        self.numbered = numbered  # the server's own placeholders, unless queries are logged
+        self.takers = [_taker(f, connection.vendor) for f in self.fields]
+        # The server's own placeholders, unless queries are logged.
+        self.numbered = connection.vendor == "postgresql"
 
     @lru_cache(maxsize=128)  # noqa: B019 — plans live as long as the process
     def sql(self, rows: int, ignore_conflicts: bool, numbered: bool) -> str:
@@ -120,10 +132,7 @@ def _plan(model, connection, with_pk: bool) -> _Plan:
     plan = _plans.get(key)
     if plan is None:
         with _lock:
-            numbered = connection.vendor == "postgresql"
-            plan = _plans.setdefault(
-                key, _Plan(model, with_pk, connection.ops.quote_name, numbered)
-            )
+            plan = _plans.setdefault(key, _Plan(model, with_pk, connection))
     return plan
 
 

@@ -97,3 +97,26 @@ def test_values_that_need_their_field_still_get_it(db):
     row = AuditLog(action="test.numbers", object_id=42)  # an int for a text column
     bulkinsert.insert([row])
     assert AuditLog.objects.get(pk=row.pk).object_id == "42"
+
+
+def test_times_are_stored_as_django_would_store_them(db):
+    """An aware time goes to the database as it is; a naive one is first made aware in the
+    project's time zone, with Django's warning, exactly as ``save()`` does."""
+    from datetime import datetime, timedelta, timezone
+
+    from django.utils import timezone as django_timezone
+
+    from community_brain.accounts.models import ApiToken
+
+    user = User.objects.create_user("timer", password="x")
+    aware = datetime(2026, 10, 1, 1, 2, 3, 456789, tzinfo=timezone(timedelta(hours=8)))
+    naive = datetime(2026, 10, 1, 9, 0)
+    rows = [
+        ApiToken(user=user, key_hash="hash-aware", hint="aaaa", last_used_at=aware),
+        ApiToken(user=user, key_hash="hash-naive", hint="bbbb", last_used_at=naive),
+    ]
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        bulkinsert.insert(rows)
+    stored = {t.key_hash: t.last_used_at for t in ApiToken.objects.filter(user=user)}
+    assert stored["hash-aware"] == aware
+    assert stored["hash-naive"] == django_timezone.make_aware(naive)
