@@ -56,9 +56,15 @@ _AS_IS = (
 )
 
 
+def _djangos_own(field) -> bool:
+    """A field class of Django's, not one of the project's (encrypted text), which converts
+    its values its own way."""
+    return type(field).__module__.startswith("django.db.models.fields")
+
+
 def _as_is(field) -> frozenset:
-    if not type(field).__module__.startswith("django.db.models.fields"):
-        return frozenset()  # a project's own field (encrypted text) converts its values
+    if not _djangos_own(field):
+        return frozenset()
     if isinstance(field, ForeignKey):
         return _as_is(field.target_field)
     for kinds, types in _AS_IS:
@@ -73,11 +79,7 @@ def _taker(field, vendor: str):
     a type the field passes through unchanged. On PostgreSQL an aware datetime is such a
     value too (Django hands it to psycopg as it is; a naive one it first makes aware)."""
     pre_save = None if type(field).pre_save is Field.pre_save else field.pre_save
-    aware = (
-        vendor == "postgresql"
-        and isinstance(field, DateTimeField)
-        and type(field).__module__.startswith("django.db.models.fields")
-    )
+    aware = vendor == "postgresql" and isinstance(field, DateTimeField) and _djangos_own(field)
     return field.attname, pre_save, _as_is(field), aware, field.get_db_prep_save
 
 

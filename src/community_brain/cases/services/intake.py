@@ -49,10 +49,7 @@ def next_codes(community: Community, year: int, count: int) -> list[str]:
     batch) leaves a gap; codes stay unique and increasing. Inside a caller's transaction (an
     alarm raising a case) the number is taken, and given back on rollback, with it.
     """
-    table = connection.ops.quote_name(CaseCounter._meta.db_table)
-    bump = (
-        f"UPDATE {table} SET last = last + %s WHERE community_id = %s AND year = %s RETURNING last"
-    )
+    bump = _bump_sql()
     with connection.cursor() as cursor:
         cursor.execute(bump, [count, community.pk, year])
         row = cursor.fetchone()
@@ -70,6 +67,27 @@ def next_codes(community: Community, year: int, count: int) -> list[str]:
 
 def _code(community: Community, year: int, number: int) -> str:
     return f"{community.code}-{year}-{number:06d}"
+
+
+def _bump_sql(condition: str = "") -> str:
+    """The counter statement: ``%s`` more numbers for a community's year, the last one
+    returned; ``condition`` narrows when it may take them."""
+    table = connection.ops.quote_name(CaseCounter._meta.db_table)
+    return (
+        f"UPDATE {table} SET last = last + %s WHERE community_id = %s AND year = %s"
+        f"{condition} RETURNING last"
+    )
+
+
+def _cases_with_tokens_sql(count: int) -> str:
+    """The ids of cases holding one of ``count`` client tokens (``%s`` each)."""
+    quote = connection.ops.quote_name
+    return "SELECT {id} FROM {table} WHERE {token} IN ({marks})".format(
+        id=quote(Case._meta.pk.column),
+        table=quote(Case._meta.db_table),
+        token=quote(Case._meta.get_field("client_token").column),
+        marks=", ".join(["%s"] * count),
+    )
 
 
 def _community_for(by, cleaned) -> Community:
@@ -271,7 +289,7 @@ def report_many(drafts: list[Draft]) -> list[Case | Exception]:
     results: list = [None] * len(drafts)
     fresh: dict[tuple, int] = {}  # (source, token) → the index of the draft that writes it
     for i, draft in enumerate(drafts):
-        key = (draft.case.source, draft.case.client_token)
+        key = _key(draft)
         if not key[1]:
             continue
         if key in fresh:  # sent twice in one batch: written once
@@ -283,9 +301,7 @@ def report_many(drafts: list[Draft]) -> list[Case | Exception]:
     if not numbered:
         known = _known_tokens([drafts[i] for i in todo])
         for i in todo:
-            key = (drafts[i].case.source, drafts[i].case.client_token)
-            if key in known:  # a replay: the first report's case
-                results[i] = known[key]
+            results[i] = known.get(_key(drafts[i]))  # a replay: the first report's case
         todo = [i for i in todo if results[i] is None]
     written = _write_many([drafts[i] for i in todo], numbered=numbered)
     for i, case in zip(todo, written, strict=True):
@@ -303,20 +319,10 @@ def _numbered_if_new(drafts: list[Draft]) -> bool:
     if len(ledgers) != 1:
         return False
     [(community, year)] = ledgers
-    tokens = sorted({d.case.client_token for d in drafts if d.case.client_token})
-    quote = connection.ops.quote_name
-    sql = (
-        f"UPDATE {quote(CaseCounter._meta.db_table)} SET last = last + %s"
-        " WHERE community_id = %s AND year = %s"
-    )
-    if tokens:
-        sql += " AND NOT EXISTS (SELECT 1 FROM {table} WHERE {token} IN ({marks}))".format(
-            table=quote(Case._meta.db_table),
-            token=quote(Case._meta.get_field("client_token").column),
-            marks=", ".join(["%s"] * len(tokens)),
-        )
+    tokens = _tokens(drafts)
+    unless = f" AND NOT EXISTS ({_cases_with_tokens_sql(len(tokens))})" if tokens else ""
     with connection.cursor() as cursor:
-        cursor.execute(sql + " RETURNING last", [len(drafts), community.pk, year, *tokens])
+        cursor.execute(_bump_sql(unless), [len(drafts), community.pk, year, *tokens])
         row = cursor.fetchone()
     if row is None:
         return False
@@ -326,22 +332,24 @@ def _numbered_if_new(drafts: list[Draft]) -> bool:
     return True
 
 
+def _tokens(drafts: list[Draft]) -> list[str]:
+    return sorted({d.case.client_token for d in drafts if d.case.client_token})
+
+
+def _key(draft: Draft) -> tuple[str, str]:
+    """What makes two reports one: their source and client token."""
+    return draft.case.source, draft.case.client_token
+
+
 def _known_tokens(drafts: list[Draft]) -> dict[tuple, Case]:
     """The cases already written for these drafts' tokens (replays). Asked when numbering
     could not rule replays out (``_numbered_if_new``), so the question is plain SQL; only a
     hit loads cases."""
-    tokens = sorted({d.case.client_token for d in drafts if d.case.client_token})
+    tokens = _tokens(drafts)
     if not tokens:
         return {}
-    quote = connection.ops.quote_name
-    sql = "SELECT {id} FROM {table} WHERE {token} IN ({marks})".format(
-        id=quote(Case._meta.pk.column),
-        table=quote(Case._meta.db_table),
-        token=quote(Case._meta.get_field("client_token").column),
-        marks=", ".join(["%s"] * len(tokens)),
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, tokens)
+        cursor.execute(_cases_with_tokens_sql(len(tokens)), tokens)
         ids = [row[0] for row in cursor.fetchall()]
     if not ids:
         return {}
