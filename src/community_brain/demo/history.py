@@ -273,6 +273,7 @@ RECENT = [
     "resolved",
     "closed",
     "verified",
+    "accepted",
 ]
 
 
@@ -318,6 +319,8 @@ def _one_resident_case(rng, cast, leaves, residents, day, month_index, stop=None
             return 1  # still waiting for triage
         with clock.at(triage):
             services.accept(case, by=cast.staff)
+            if stop == "accepted":
+                return 1  # taken on, waiting for staff to choose who handles it
             if roll < 0.06 and age > 20:
                 similar = Case.objects.filter(category=category).exclude(pk=case.pk).first()
                 if similar is not None:
