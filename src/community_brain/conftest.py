@@ -98,6 +98,8 @@ def _compiled_translations(django_db_blocker):
 @pytest.fixture
 def browser(chromium_path, monkeypatch):
     """Headless Chromium driven by Playwright; screenshots go to test-artifacts/."""
+    from django.db import connections
+
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
     try:
         from playwright.sync_api import sync_playwright
@@ -121,6 +123,10 @@ def browser(chromium_path, monkeypatch):
             yield b
         finally:
             b.close()
+            # Under Playwright's event loop Django keeps connections per async context, not
+            # per thread: the ones the test opened here would stay lent out of the pool, and
+            # their sessions would stop the test database's drop.
+            connections.close_all()
 
 
 @pytest.fixture(scope="session", autouse=True)
