@@ -261,6 +261,7 @@ def _resident_cases(rng, cast, leaves, residents) -> int:
 
 
 RECENT = [
+    "accepted",
     "reported",
     "assigned",
     "in_progress",
@@ -273,7 +274,6 @@ RECENT = [
     "resolved",
     "closed",
     "verified",
-    "accepted",
 ]
 
 
